@@ -1,0 +1,251 @@
+// The project's only XML plumbing: the single fast-xml-parser configuration (small messages), the
+// document guards (DOCTYPE, size), root sniffing for message detection, a path-aware cursor over parsed
+// trees, and the escaping used by the string builders.
+
+import { XMLParser } from 'fast-xml-parser';
+import { Iso20022ParseError, UnsafeDocumentError } from './errors.ts';
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+
+/** A parsed element as fast-xml-parser shapes it (and as our streaming reader imitates it). */
+export type XmlValue = string | XmlObject | XmlValue[];
+export interface XmlObject {
+  [name: string]: XmlValue;
+}
+
+/**
+ * Elements that repeat in some message we read. They always come back as arrays, so a document with
+ * one `Ntry` and one with many look the same. (The cursor array-izes anyway; this keeps raw output stable.)
+ */
+export const ALWAYS_ARRAY = new Set([
+  'PmtInf',
+  'CdtTrfTxInf',
+  'OrgnlPmtInfAndSts',
+  'TxInfAndSts',
+  'StsRsnInf',
+  'AddtlInf',
+  'NbOfTxsPerSts',
+  'Stmt',
+  'Rpt',
+  'Ntfctn',
+  'Bal',
+  'Ntry',
+  'NtryDtls',
+  'TxDtls',
+  'Ustrd',
+  'Strd',
+  'CdtrRefInf',
+  'Rcrd',
+  'Othr',
+  'RptgReq',
+]);
+
+const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));/g;
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes the five XML entities and numeric character references (no DTD entities exist: DOCTYPE is refused). */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(
+    ENTITY,
+    (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (name !== undefined) return NAMED[name] ?? whole;
+      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    },
+  );
+}
+
+// The one fast-xml-parser configuration of the project. Values stay strings (`0042` stays `0042`,
+// `12.50` stays `12.50`); namespace prefixes are dropped because ISO documents use them inconsistently;
+// entities are decoded by `decodeEntities` so numeric references work too.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  removeNSPrefix: true,
+  trimValues: true,
+  processEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  tagValueProcessor: (_name, value) => decodeEntities(value),
+  attributeValueProcessor: (_name, value) => decodeEntities(value),
+  isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && ALWAYS_ARRAY.has(name),
+});
+
+export interface GuardOptions {
+  maxBytes?: number;
+}
+
+/** Refuses documents with a DOCTYPE (entity expansion, external entities) or beyond the size limit. */
+export function guardDocument(xml: string, messageType: string, options: GuardOptions = {}): void {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  // A UTF-8 byte is at most one UTF-16 unit, and a unit at most 3 bytes: only count when it matters.
+  const bytes = xml.length * 3 <= maxBytes ? xml.length : Buffer.byteLength(xml, 'utf8');
+  if (bytes > maxBytes) {
+    throw new UnsafeDocumentError(`document is ${bytes} bytes, larger than the limit of ${maxBytes}`, {
+      messageType,
+    });
+  }
+  checkNoDoctype(xml, messageType);
+}
+
+const DOCTYPE = /<!DOCTYPE/i;
+
+export function checkNoDoctype(text: string, messageType: string): void {
+  const match = DOCTYPE.exec(text);
+  if (match) {
+    throw new UnsafeDocumentError('documents with a DOCTYPE are refused (entity expansion risk)', {
+      messageType,
+      value: text.slice(match.index, match.index + 60),
+    });
+  }
+}
+
+/** Parses a (guarded) document with the project's fast-xml-parser configuration. */
+export function parseXml(xml: string, messageType: string, options: GuardOptions = {}): XmlObject {
+  guardDocument(xml, messageType, options);
+  try {
+    return parser.parse(xml, true) as XmlObject;
+  } catch (error) {
+    const err = error as { message?: string; err?: { msg?: string; line?: number } };
+    const detail = err.err?.msg ?? err.message ?? 'not well-formed XML';
+    const line = err.err?.line;
+    throw new Iso20022ParseError(`not well-formed XML: ${detail}`, {
+      messageType,
+      ...(line === undefined ? {} : { path: `line ${line}` }),
+      cause: error,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping for the string builders
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+const TO_ESCAPE = /[&<>"']/g;
+
+export function escapeXml(text: string): string {
+  return TO_ESCAPE.test(text) ? text.replace(TO_ESCAPE, (char) => ESCAPES[char] ?? char) : text;
+}
+
+/** `<Tag>escaped</Tag>` */
+export function el(tag: string, text: string): string {
+  return `<${tag}>${escapeXml(text)}</${tag}>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursor: navigates fast-xml-parser-shaped trees and reports errors with element paths
+
+export class Cursor {
+  readonly node: XmlValue;
+  readonly messageType: string;
+  private readonly parent: Cursor | undefined;
+  private readonly step: string;
+
+  constructor(node: XmlValue, messageType: string, step: string, parent?: Cursor) {
+    this.node = node;
+    this.messageType = messageType;
+    this.step = step;
+    this.parent = parent;
+  }
+
+  /** Element path for error messages, e.g. `Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts[1]/TxSts`. */
+  get path(): string {
+    return this.parent ? `${this.parent.path}/${this.step}` : this.step;
+  }
+
+  private raw(name: string): XmlValue[] {
+    const node = this.node;
+    if (typeof node !== 'object' || Array.isArray(node)) return [];
+    const value = node[name];
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value];
+  }
+
+  has(name: string): boolean {
+    return this.raw(name).length > 0;
+  }
+
+  /** The first child element with that name, or undefined. */
+  el(name: string): Cursor | undefined {
+    const values = this.raw(name);
+    const first = values[0];
+    if (first === undefined) return undefined;
+    return new Cursor(first, this.messageType, values.length > 1 ? `${name}[0]` : name, this);
+  }
+
+  /** All child elements with that name. */
+  els(name: string): Cursor[] {
+    const values = this.raw(name);
+    const multiple = values.length > 1;
+    return values.map(
+      (value, index) => new Cursor(value, this.messageType, multiple ? `${name}[${index}]` : name, this),
+    );
+  }
+
+  /** A required child element. */
+  req(name: string): Cursor {
+    const child = this.el(name);
+    if (!child) throw this.error(`required element ${name} is missing`, `${this.path}/${name}`);
+    return child;
+  }
+
+  /** Follows a path of child names (`'Id/IBAN'`), undefined when any step is missing. */
+  at(path: string): Cursor | undefined {
+    let current: Cursor | undefined = this;
+    for (const name of path.split('/')) {
+      current = current?.el(name);
+      if (!current) return undefined;
+    }
+    return current;
+  }
+
+  /** Text of this element ('' for empty elements). */
+  text(): string {
+    const node = this.node;
+    if (typeof node === 'string') return node;
+    if (typeof node === 'object' && !Array.isArray(node)) {
+      const text = node['#text'];
+      return typeof text === 'string' ? text : '';
+    }
+    return '';
+  }
+
+  /** Text at a child path, undefined when missing or empty. */
+  str(path: string): string | undefined {
+    const text = this.at(path)?.text();
+    return text === undefined || text === '' ? undefined : text;
+  }
+
+  /** Text at a child path, required non-empty. */
+  reqStr(path: string): string {
+    const found = this.at(path);
+    if (!found) throw this.error(`required element ${path} is missing`, `${this.path}/${path}`);
+    const text = found.text();
+    if (text === '') throw found.error('required element is empty');
+    return text;
+  }
+
+  attr(name: string): string | undefined {
+    const node = this.node;
+    if (typeof node !== 'object' || Array.isArray(node)) return undefined;
+    const value = node[`@_${name}`];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  error(message: string, path: string = this.path, value?: string): Iso20022ParseError {
+    return new Iso20022ParseError(message, {
+      messageType: this.messageType,
+      path,
+      ...(value === undefined ? {} : { value }),
+    });
+  }
+}
