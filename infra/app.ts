@@ -1,0 +1,21 @@
+// CDK entry point: `npm run synth` / `npm run deploy`. Stage from context (`-c stage=prod`), default dev.
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConnectorStack } from './connector-stack.ts';
+import { readStageConfig } from './stage-config.ts';
+
+export function createApp(app = new App()): { app: App; stack: ConnectorStack } {
+  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+  const config = readStageConfig(stage, app.node.tryGetContext('stages'));
+  const stack = new ConnectorStack(app, `CoopPankConnector-${stage}`, {
+    config,
+    env: { account: config.account, region: config.region },
+    description: `Coop Pank Gateway connector for Envoice (${stage})`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  createApp().app.synth();
+}

@@ -1,0 +1,125 @@
+// Edge of the REST API: authenticated caller from the authorizer context, zod-validated input, and errors
+// mapped to RFC 9457 problem+json. No stack trace or internal message ever reaches a response.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
+import { parseInput } from '../../validation.ts';
+
+export interface Caller {
+  companyId: string;
+  userId: string;
+  personalCode?: string | undefined;
+  roles: string[];
+}
+
+export class AuthenticationError extends AppError {
+  override name = 'AuthenticationError';
+  constructor(message = 'A valid Envoice token is required') {
+    super('unauthenticated', message);
+  }
+}
+
+/**
+ * The caller as established by the API's JWT authorizer. The company comes from the verified token only,
+ * never from the path or body.
+ */
+export function callerOf(event: APIGatewayProxyEvent): Caller {
+  const context = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>;
+  const companyId = context.companyId;
+  const userId = context.userId;
+  if (typeof companyId !== 'string' || companyId === '' || typeof userId !== 'string' || userId === '') {
+    throw new AuthenticationError();
+  }
+  const roles = typeof context.roles === 'string' && context.roles !== '' ? context.roles.split(',') : [];
+  const personalCode = typeof context.personalCode === 'string' ? context.personalCode : undefined;
+  return { companyId, userId, personalCode, roles };
+}
+
+export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent, schema: Schema): z.infer<Schema> {
+  let json: unknown;
+  try {
+    json = event.body ? JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body) : {};
+  } catch {
+    throw new ValidationError('The request body is not valid JSON', [{ path: '', message: 'invalid JSON' }]);
+  }
+  return parseInput(json, schema, 'The request body is invalid');
+}
+
+export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ValidationError(`Missing path parameter ${name}`, [{ path: name, message: 'required' }]);
+  return value;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+interface ProblemMapping {
+  status: number;
+  title: string;
+}
+
+function problemFor(error: unknown): { mapping: ProblemMapping; detail: string; extra: Record<string, unknown> } {
+  if (error instanceof ValidationError) {
+    return {
+      mapping: { status: 400, title: 'Invalid request' },
+      detail: error.message,
+      extra: { errors: error.issues },
+    };
+  }
+  if (error instanceof AuthenticationError) {
+    return { mapping: { status: 401, title: 'Unauthenticated' }, detail: error.message, extra: {} };
+  }
+  if (error instanceof NotFoundError) {
+    return { mapping: { status: 404, title: 'Not found' }, detail: error.message, extra: {} };
+  }
+  if (error instanceof ConflictError || error instanceof DomainError) {
+    return { mapping: { status: 409, title: 'Conflict' }, detail: error.message, extra: { code: error.code } };
+  }
+  return {
+    mapping: { status: 500, title: 'Internal error' },
+    detail: 'Something went wrong on our side. Try again later.',
+    extra: {},
+  };
+}
+
+export function problemResponse(error: unknown, instance?: string): APIGatewayProxyResult {
+  const { mapping, detail, extra } = problemFor(error);
+  const code = error instanceof AppError ? error.code : 'internal_error';
+  return {
+    statusCode: mapping.status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: `https://docs.envoice.example/problems/${code}`,
+      title: mapping.title,
+      status: mapping.status,
+      detail,
+      ...(instance ? { instance } : {}),
+      ...extra,
+    }),
+  };
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Wraps a handler so that every thrown error becomes a problem+json response (logged when unexpected). */
+export function apiHandler(
+  handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+  onUnexpected: (error: unknown) => void = () => {},
+): ApiHandler {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .onError(function mapErrorToProblem(request) {
+      const error = request.error;
+      if (!(error instanceof AppError) || problemFor(error).mapping.status >= 500) onUnexpected(error);
+      request.response = problemResponse(error, request.event.path);
+    })
+    .handler(function handleApiRequest(event) {
+      return handle(event);
+    }) as unknown as ApiHandler;
+}

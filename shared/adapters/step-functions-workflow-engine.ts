@@ -1,0 +1,46 @@
+// WorkflowEngine on AWS Step Functions: one execution per batch, named after the batch id.
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { WorkflowEngine } from '../app/ports.ts';
+import { InfrastructureError } from '../errors.ts';
+
+export class StepFunctionsWorkflowEngine implements WorkflowEngine {
+  readonly #client: SFNClient;
+  readonly #stateMachineArn: string;
+
+  constructor(stateMachineArn: string, client = new SFNClient({})) {
+    this.#client = client;
+    this.#stateMachineArn = stateMachineArn;
+  }
+
+  async startBatchWorkflow(input: { companyId: string; batchId: string }): Promise<{ executionName: string }> {
+    try {
+      await this.#client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.#stateMachineArn,
+          name: input.batchId,
+          input: JSON.stringify(input),
+        }),
+      );
+    } catch (error) {
+      // Same name and same input: Step Functions already runs this batch, which is what we wanted.
+      if (!(error instanceof ExecutionAlreadyExists)) {
+        throw new InfrastructureError('Starting the batch workflow failed', { cause: error });
+      }
+    }
+    return { executionName: input.batchId };
+  }
+
+  async resumeTask(taskToken: string, output: unknown): Promise<void> {
+    await this.#client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async failTask(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.#client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  }
+}

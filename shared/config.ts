@@ -1,0 +1,93 @@
+// Runtime configuration, parsed once with zod at cold start. Nothing else in the project reads process.env.
+// Each section is parsed on first use, so a function only needs the variables of the sections it uses.
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+type Environment = Record<string, string | undefined>;
+
+interface Section<Schema extends z.ZodObject> {
+  schema: Schema;
+  /** Config key → environment variable name (what the CDK stack sets on functions). */
+  variables: Record<keyof z.infer<Schema>, string>;
+}
+
+function section<Schema extends z.ZodObject>(
+  schema: Schema,
+  variables: Record<keyof z.infer<Schema>, string>,
+): Section<Schema> {
+  return { schema, variables };
+}
+
+const jsonRecordOfStrings = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.string()));
+
+export const runtimeSection = section(
+  z.object({
+    stage: z.string().min(1).default('local'),
+    region: z.string().min(1).default('eu-north-1'),
+    tableName: z.string().min(1),
+    /** Only set locally (DynamoDB Local); in AWS the SDK's regional endpoint is used. */
+    dynamoDbEndpoint: z.url().optional(),
+    /** ARN of the batch lifecycle state machine. */
+    batchStateMachineArn: z.string().min(1).optional(),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  }),
+  {
+    stage: 'STAGE',
+    region: 'AWS_REGION',
+    tableName: 'TABLE_NAME',
+    dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+    batchStateMachineArn: 'BATCH_STATE_MACHINE_ARN',
+    logLevel: 'LOG_LEVEL',
+  },
+);
+
+export const authSection = section(
+  z.object({
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    /** JSON object of key id → PEM public key. Public material, so an environment variable is fine. */
+    publicKeys: jsonRecordOfStrings,
+  }),
+  { issuer: 'JWT_ISSUER', audience: 'JWT_AUDIENCE', publicKeys: 'JWT_PUBLIC_KEYS' },
+);
+
+export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
+export type AuthConfig = z.infer<typeof authSection.schema>;
+
+export function parseSection<Schema extends z.ZodObject>(target: Section<Schema>, env: Environment): z.infer<Schema> {
+  const raw: Record<string, string> = {};
+  for (const [key, name] of Object.entries(target.variables) as [string, string][]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = target.schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const name = (target.variables as Record<string, string>)[key] ?? key;
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const cache = new Map<object, unknown>();
+
+function load<Schema extends z.ZodObject>(target: Section<Schema>): z.infer<Schema> {
+  if (!cache.has(target)) cache.set(target, parseSection(target, process.env));
+  return cache.get(target) as z.infer<Schema>;
+}
+
+export const loadConfig = (): RuntimeConfig => load(runtimeSection);
+export const loadAuthConfig = (): AuthConfig => load(authSection);
