@@ -41,7 +41,6 @@ export default defineConfig({
           include: ['test/contract/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          passWithNoTests: true,
         },
       },
       {

@@ -31,7 +31,10 @@ export class ConnectorStack extends Stack {
     this.api = new Api(this, 'Api', {
       table: this.data.table,
       batchStateMachine: this.batchWorkflow.stateMachine,
-      environment: { ...environment, BATCH_STATE_MACHINE_ARN: this.batchWorkflow.stateMachine.stateMachineArn },
+      environment: {
+        ...environment,
+        BATCH_STATE_MACHINE_ARN: this.batchWorkflow.stateMachine.stateMachineArn,
+      },
       auth: config.auth,
       throttle: config.throttle,
     });

@@ -15,14 +15,20 @@ export const stageConfigSchema = z.object({
     })
     .prefault({}),
   throttle: z
-    .object({ rateLimit: z.number().positive().default(50), burstLimit: z.number().int().positive().default(100) })
+    .object({
+      rateLimit: z.number().positive().default(50),
+      burstLimit: z.number().int().positive().default(100),
+    })
     .prefault({}),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema> & { stage: string };
 
 export function readStageConfig(stage: string, stages: unknown): StageConfig {
-  const all = z.record(z.string(), z.unknown()).default({}).parse(stages ?? {});
+  const all = z
+    .record(z.string(), z.unknown())
+    .default({})
+    .parse(stages ?? {});
   const parsed = stageConfigSchema.safeParse(all[stage] ?? {});
   if (!parsed.success) {
     throw new Error(`Invalid CDK context for stage "${stage}": ${z.prettifyError(parsed.error)}`);

@@ -64,7 +64,10 @@ export const authSection = section(
 export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
 export type AuthConfig = z.infer<typeof authSection.schema>;
 
-export function parseSection<Schema extends z.ZodObject>(target: Section<Schema>, env: Environment): z.infer<Schema> {
+export function parseSection<Schema extends z.ZodObject>(
+  target: Section<Schema>,
+  env: Environment,
+): z.infer<Schema> {
   const raw: Record<string, string> = {};
   for (const [key, name] of Object.entries(target.variables) as [string, string][]) {
     const value = env[name];

@@ -2,12 +2,19 @@
 import type { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
-export function parseInput<Schema extends z.ZodType>(value: unknown, schema: Schema, message: string): z.infer<Schema> {
+export function parseInput<Schema extends z.ZodType>(
+  value: unknown,
+  schema: Schema,
+  message: string,
+): z.infer<Schema> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new ValidationError(
       message,
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
     );
   }
   return parsed.data;

@@ -52,7 +52,7 @@ export class Api extends Construct {
       description: 'Coop Pank Gateway connector API for the Envoice UI',
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'v1',
+        stageName: Stack.of(this).node.tryGetContext('stage') ?? 'dev',
         tracingEnabled: true,
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -86,12 +86,10 @@ export class Api extends Construct {
     const v1 = this.restApi.root.addResource('v1');
     const batches = v1.addResource('payment-batches');
     batches.addMethod('POST', new LambdaIntegration(createBatch.function), { requestValidator: validator });
-    batches
-      .addResource('{batchId}')
-      .addMethod('GET', new LambdaIntegration(getBatch.function), {
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.batchId': true },
-      });
+    batches.addResource('{batchId}').addMethod('GET', new LambdaIntegration(getBatch.function), {
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.batchId': true },
+    });
 
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-APIG3',
@@ -100,7 +98,8 @@ export class Api extends Construct {
     });
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'Envoice issues its own JWTs (not Cognito); the TOKEN Lambda authorizer verifies issuer, audience, expiry and signature.',
+      reason:
+        'Envoice issues its own JWTs (not Cognito); the TOKEN Lambda authorizer verifies issuer, audience, expiry and signature.',
     });
   }
 }

@@ -44,7 +44,12 @@ export class BatchWorkflow extends Construct {
       retryOnServiceExceptions: true,
       taskTimeout: Timeout.duration(Duration.seconds(60)),
     });
-    accept.addRetry({ errors: ['InfrastructureError'], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2 });
+    accept.addRetry({
+      errors: ['InfrastructureError'],
+      interval: Duration.seconds(2),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
 
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.SIX_MONTHS,

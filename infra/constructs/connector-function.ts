@@ -47,7 +47,8 @@ export class ConnectorFunction extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         // Some dependencies still call require(); give the ESM bundle one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
     (this.function.node.defaultChild as CfnFunction).addMetadata(localEntryMetadataKey, entry);

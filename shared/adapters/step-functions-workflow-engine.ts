@@ -1,9 +1,9 @@
 // WorkflowEngine on AWS Step Functions: one execution per batch, named after the batch id.
 import {
   ExecutionAlreadyExists,
-  SFNClient,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { WorkflowEngine } from '../app/ports.ts';
@@ -18,7 +18,10 @@ export class StepFunctionsWorkflowEngine implements WorkflowEngine {
     this.#stateMachineArn = stateMachineArn;
   }
 
-  async startBatchWorkflow(input: { companyId: string; batchId: string }): Promise<{ executionName: string }> {
+  async startBatchWorkflow(input: {
+    companyId: string;
+    batchId: string;
+  }): Promise<{ executionName: string }> {
     try {
       await this.#client.send(
         new StartExecutionCommand({

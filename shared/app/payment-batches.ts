@@ -1,7 +1,13 @@
 // Payment batch use cases. The handlers in functions/ call exactly one of these each.
 import { assertTransition } from '../domain/payment-batch.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Clock, IdGenerator, PaymentBatchRepository, StoredPaymentBatch, WorkflowEngine } from './ports.ts';
+import type {
+  Clock,
+  IdGenerator,
+  PaymentBatchRepository,
+  StoredPaymentBatch,
+  WorkflowEngine,
+} from './ports.ts';
 
 export interface PaymentBatchDependencies {
   batches: PaymentBatchRepository;

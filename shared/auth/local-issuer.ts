@@ -6,10 +6,15 @@ export interface LocalIssuer {
   audience: string;
   keyId: string;
   publicKeyPem: string;
-  issue(claims: { userId: string; companyId: string; personalCode?: string; roles?: string[] }, ttlSeconds?: number): string;
+  issue(
+    claims: { userId: string; companyId: string; personalCode?: string; roles?: string[] },
+    ttlSeconds?: number,
+  ): string;
 }
 
-export function createLocalIssuer(options: { issuer?: string; audience?: string; now?: () => Date } = {}): LocalIssuer {
+export function createLocalIssuer(
+  options: { issuer?: string; audience?: string; now?: () => Date } = {},
+): LocalIssuer {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const issuer = options.issuer ?? 'https://envoice.local/issuer';
   const audience = options.audience ?? 'coop-pank-connector';

@@ -36,10 +36,15 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   return { companyId, userId, personalCode, roles };
 }
 
-export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent, schema: Schema): z.infer<Schema> {
+export function parseBody<Schema extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: Schema,
+): z.infer<Schema> {
   let json: unknown;
   try {
-    json = event.body ? JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body) : {};
+    json = event.body
+      ? JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body)
+      : {};
   } catch {
     throw new ValidationError('The request body is not valid JSON', [{ path: '', message: 'invalid JSON' }]);
   }
@@ -48,11 +53,16 @@ export function parseBody<Schema extends z.ZodType>(event: APIGatewayProxyEvent,
 
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];
-  if (!value) throw new ValidationError(`Missing path parameter ${name}`, [{ path: name, message: 'required' }]);
+  if (!value)
+    throw new ValidationError(`Missing path parameter ${name}`, [{ path: name, message: 'required' }]);
   return value;
 }
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },
@@ -65,7 +75,11 @@ interface ProblemMapping {
   title: string;
 }
 
-function problemFor(error: unknown): { mapping: ProblemMapping; detail: string; extra: Record<string, unknown> } {
+function problemFor(error: unknown): {
+  mapping: ProblemMapping;
+  detail: string;
+  extra: Record<string, unknown>;
+} {
   if (error instanceof ValidationError) {
     return {
       mapping: { status: 400, title: 'Invalid request' },
@@ -80,7 +94,11 @@ function problemFor(error: unknown): { mapping: ProblemMapping; detail: string; 
     return { mapping: { status: 404, title: 'Not found' }, detail: error.message, extra: {} };
   }
   if (error instanceof ConflictError || error instanceof DomainError) {
-    return { mapping: { status: 409, title: 'Conflict' }, detail: error.message, extra: { code: error.code } };
+    return {
+      mapping: { status: 409, title: 'Conflict' },
+      detail: error.message,
+      extra: { code: error.code },
+    };
   }
   return {
     mapping: { status: 500, title: 'Internal error' },

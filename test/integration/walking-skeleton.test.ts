@@ -1,0 +1,103 @@
+// One thin path through every layer: HTTP → authorizer → handler → DynamoDB Local → synthesized state machine
+// executed locally → task handler → DynamoDB Local → HTTP.
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { isolatedTable } from '../support/dynamodb.ts';
+
+describe('walking skeleton: create a payment batch and watch the workflow update it', () => {
+  let runtime: LocalRuntime;
+  let table: Awaited<ReturnType<typeof isolatedTable>>;
+  let tokenA: string;
+  let tokenB: string;
+
+  beforeAll(async () => {
+    table = await isolatedTable();
+    runtime = createLocalRuntime({ dynamoDbEndpoint: table.endpoint, tableName: table.tableName });
+    tokenA = runtime.issuer.issue({ userId: 'user-a', companyId: 'company-a', roles: ['payer'] });
+    tokenB = runtime.issuer.issue({ userId: 'user-b', companyId: 'company-b', roles: ['payer'] });
+  });
+
+  it('stores the batch, runs the synthesized state machine and shows the status it set', async () => {
+    const created = await runtime.handleHttp({
+      method: 'POST',
+      path: '/v1/payment-batches',
+      headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ paymentCount: 3 }),
+    });
+    expect(created.statusCode).toBe(201);
+    const batch = JSON.parse(created.body) as { id: string; status: string };
+    expect(batch.status).toBe('confirmed');
+    expect(created.headers?.location).toBe(`/v1/payment-batches/${batch.id}`);
+
+    const execution = await runtime.workflow.waitForExecution(batch.id);
+    expect(execution.error).toBeUndefined();
+    expect(execution.status).toBe('SUCCEEDED');
+    const enteredStates = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName);
+    expect(enteredStates).toEqual(['AcceptBatchForProcessing', 'BatchProcessed']);
+
+    // The item really is in DynamoDB Local, under the company's partition, written by the workflow task.
+    const stored = await table.client.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: 'COMPANY#company-a', sk: `BATCH#${batch.id}` },
+      }),
+    );
+    expect(stored.Item).toMatchObject({ status: 'submitting', version: 2, workflowExecutionName: batch.id });
+
+    const fetched = await runtime.handleHttp({
+      method: 'GET',
+      path: `/v1/payment-batches/${batch.id}`,
+      headers: { authorization: `Bearer ${tokenA}` },
+    });
+    expect(fetched.statusCode).toBe(200);
+    expect(JSON.parse(fetched.body)).toMatchObject({ id: batch.id, status: 'submitting', paymentCount: 3 });
+  });
+
+  it("does not show one company's batch to another company", async () => {
+    const created = await runtime.handleHttp({
+      method: 'POST',
+      path: '/v1/payment-batches',
+      headers: { authorization: `Bearer ${tokenA}` },
+      body: JSON.stringify({ paymentCount: 1 }),
+    });
+    const { id } = JSON.parse(created.body) as { id: string };
+    await runtime.workflow.waitForExecution(id);
+    const asB = await runtime.handleHttp({
+      method: 'GET',
+      path: `/v1/payment-batches/${id}`,
+      headers: { authorization: `Bearer ${tokenB}` },
+    });
+    expect(asB.statusCode).toBe(404);
+    expect(asB.headers?.['content-type']).toBe('application/problem+json');
+    expect(asB.body).not.toContain('company-a');
+  });
+
+  it('refuses requests without a valid token and stores nothing for invalid bodies', async () => {
+    const countItems = async () => {
+      const result = await table.client.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'COMPANY#company-a' },
+          Select: 'COUNT',
+        }),
+      );
+      return result.Count ?? 0;
+    };
+    const before = await countItems();
+    const anonymous = await runtime.handleHttp({ method: 'POST', path: '/v1/payment-batches', body: '{}' });
+    expect(anonymous.statusCode).toBe(401);
+
+    const invalid = await runtime.handleHttp({
+      method: 'POST',
+      path: '/v1/payment-batches',
+      headers: { authorization: `Bearer ${tokenA}` },
+      body: JSON.stringify({ paymentCount: 0 }),
+    });
+    expect(invalid.statusCode).toBe(400);
+    const problem = JSON.parse(invalid.body) as { errors: Array<{ path: string }> };
+    expect(problem.errors[0]?.path).toBe('paymentCount');
+    expect(await countItems()).toBe(before);
+  });
+});
