@@ -1,0 +1,900 @@
+// camt.052 / camt.053 / camt.054 reader for every version in the corpus (.001.02 to .001.14). One streaming
+// pass with saxes builds a small tree per entry (and per statement header) and maps it to domain terms,
+// so a 190 MB statement is read in bounded memory. The same reader backs the whole-document parsers.
+// Invariants (opening + credits − debits = closing, TxsSummry) become findings, never exceptions.
+
+import { Readable } from 'node:stream';
+import { SaxesParser } from 'saxes';
+import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
+import { detectMessageType, sniffRoot } from './detect.ts';
+import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
+import type {
+  AccountStatement,
+  Balance,
+  BankTransactionCode,
+  Charge,
+  CreditDebit,
+  DetectedMessageType,
+  Entry,
+  EntryTransaction,
+  Finding,
+  Pagination,
+  ParsedCamt,
+  ParseOptions,
+  PartyAccount,
+  TransactionsSummary,
+} from './types.ts';
+import { Cursor, checkNoDoctype, DEFAULT_MAX_BYTES, type XmlObject, type XmlValue } from './xml.ts';
+
+type CamtFamily = 'camt.052' | 'camt.053' | 'camt.054';
+
+const MESSAGE_ELEMENT: Readonly<Record<CamtFamily, string>> = {
+  'camt.052': 'BkToCstmrAcctRpt',
+  'camt.053': 'BkToCstmrStmt',
+  'camt.054': 'BkToCstmrDbtCdtNtfctn',
+};
+const STATEMENT_ELEMENT: Readonly<Record<CamtFamily, string>> = {
+  'camt.052': 'Rpt',
+  'camt.053': 'Stmt',
+  'camt.054': 'Ntfctn',
+};
+const STATEMENT_INFO: Readonly<Record<CamtFamily, string>> = {
+  'camt.052': 'AddtlRptInf',
+  'camt.053': 'AddtlStmtInf',
+  'camt.054': 'AddtlNtfctnInf',
+};
+
+/** Streaming documents have bounded memory, so their default limit is larger than the DOM parsers'. */
+export const DEFAULT_STREAM_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Mapping (tree → domain)
+
+function money(node: Cursor): Money {
+  const currency = node.attr('Ccy') ?? '';
+  try {
+    return parseDecimal(node.text(), currency);
+  } catch (error) {
+    if (error instanceof MoneyError) throw node.error(error.message, node.path, `${node.text()} ${currency}`);
+    throw error;
+  }
+}
+
+function creditDebit(node: Cursor, path: string): CreditDebit {
+  const value = node.str(path);
+  if (value === 'CRDT' || value === 'DBIT') return value;
+  throw node.error(
+    'credit/debit indicator must be CRDT or DBIT',
+    `${node.path}/${path}`,
+    value ?? '(missing)',
+  );
+}
+
+function optionalCreditDebit(node: Cursor, path: string): CreditDebit | undefined {
+  const value = node.str(path);
+  return value === 'CRDT' || value === 'DBIT' ? value : undefined;
+}
+
+function dateOf(node: Cursor | undefined): string | undefined {
+  if (!node) return undefined;
+  return node.str('Dt') ?? node.str('DtTm') ?? (node.text() || undefined);
+}
+
+function bankTransactionCode(node: Cursor | undefined): BankTransactionCode | undefined {
+  if (!node) return undefined;
+  const domain = node.str('Domn/Cd');
+  const family = node.str('Domn/Fmly/Cd');
+  const subFamily = node.str('Domn/Fmly/SubFmlyCd');
+  const proprietaryCode = node.str('Prtry/Cd');
+  const issuer = node.str('Prtry/Issr');
+  const code: BankTransactionCode = {
+    ...(domain === undefined ? {} : { domain }),
+    ...(family === undefined ? {} : { family }),
+    ...(subFamily === undefined ? {} : { subFamily }),
+    ...(proprietaryCode === undefined
+      ? {}
+      : { proprietary: { code: proprietaryCode, ...(issuer === undefined ? {} : { issuer }) } }),
+  };
+  return Object.keys(code).length > 0 ? code : undefined;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value === 'true' || value === '1';
+}
+
+function charges(entry: Cursor): Charge[] {
+  const out: Charge[] = [];
+  for (const block of entry.els('Chrgs')) {
+    // .001.02 repeats Chrgs; .001.04+ nests Chrgs/Rcrd.
+    const records = block.has('Rcrd') ? block.els('Rcrd') : block.has('Amt') ? [block] : [];
+    for (const record of records) {
+      const amount = record.el('Amt');
+      if (!amount) continue;
+      const direction = optionalCreditDebit(record, 'CdtDbtInd');
+      const type = record.str('Tp/Cd') ?? record.str('Tp/Prtry/Id') ?? record.str('Tp');
+      const included = record.str('ChrgInclInd');
+      out.push({
+        amount: money(amount),
+        ...(direction === undefined ? {} : { creditDebit: direction }),
+        ...(type === undefined ? {} : { type }),
+        ...(included === undefined ? {} : { includedInEntryAmount: isTrue(included) }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Party in .001.02 style (`Dbtr/Nm`) or .001.08+ style (`Dbtr/Pty/Nm`, `Dbtr/Agt`). */
+function partyName(node: Cursor | undefined): string | undefined {
+  if (!node) return undefined;
+  return node.str('Nm') ?? node.str('Pty/Nm') ?? node.str('Agt/FinInstnId/Nm');
+}
+
+function partyAccount(
+  parties: Cursor | undefined,
+  agents: Cursor | undefined,
+  role: 'Dbtr' | 'Cdtr',
+): PartyAccount | undefined {
+  const name = partyName(parties?.el(role));
+  const account = parties?.el(`${role}Acct`);
+  const iban = account?.str('Id/IBAN');
+  const otherId = account?.str('Id/Othr/Id');
+  const institution = agents?.at(`${role}Agt/FinInstnId`);
+  const bic = institution?.str('BICFI') ?? institution?.str('BIC');
+  if (name === undefined && iban === undefined && otherId === undefined && bic === undefined)
+    return undefined;
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(iban === undefined ? {} : { iban }),
+    ...(otherId === undefined ? {} : { otherId }),
+    ...(bic === undefined ? {} : { bic }),
+  };
+}
+
+function transaction(tx: Cursor): EntryTransaction {
+  const refs = tx.el('Refs');
+  const ref = (name: string) => refs?.str(name);
+  const parties = tx.el('RltdPties');
+  const agents = tx.el('RltdAgts');
+  const remittance = tx.el('RmtInf');
+  const amountNode = tx.el('Amt') ?? tx.at('AmtDtls/TxAmt/Amt');
+  const instructed = tx.at('AmtDtls/InstdAmt/Amt');
+  const direction = optionalCreditDebit(tx, 'CdtDbtInd');
+  const debtor = partyAccount(parties, agents, 'Dbtr');
+  const creditor = partyAccount(parties, agents, 'Cdtr');
+  const ultimateDebtor = partyName(parties?.el('UltmtDbtr'));
+  const ultimateCreditor = partyName(parties?.el('UltmtCdtr'));
+  const code = bankTransactionCode(tx.el('BkTxCd'));
+  const returnReason = tx.str('RtrInf/Rsn/Cd') ?? tx.str('RtrInf/Rsn/Prtry');
+  const additional = tx.str('AddtlTxInf');
+  const structured: string[] = [];
+  for (const block of remittance?.els('Strd') ?? []) {
+    for (const info of block.els('CdtrRefInf')) {
+      const reference = info.str('Ref');
+      if (reference !== undefined) structured.push(reference);
+    }
+  }
+  const fields: [keyof EntryTransaction, string | undefined][] = [
+    ['endToEndId', ref('EndToEndId')],
+    ['instructionId', ref('InstrId')],
+    ['messageId', ref('MsgId')],
+    ['paymentInformationId', ref('PmtInfId')],
+    ['accountServicerReference', ref('AcctSvcrRef')],
+    ['transactionId', ref('TxId')],
+    ['mandateId', ref('MndtId')],
+    ['uetr', ref('UETR')],
+  ];
+  const result: EntryTransaction = {
+    remittance: {
+      structured,
+      unstructured: (remittance?.els('Ustrd') ?? []).map((line) => line.text()).filter((line) => line !== ''),
+    },
+  };
+  const writable = result as unknown as Record<string, unknown>;
+  for (const [key, value] of fields)
+    if (value !== undefined && value !== 'NOTPROVIDED') writable[key] = value;
+  if (amountNode) result.amount = money(amountNode);
+  if (direction) result.creditDebit = direction;
+  if (instructed) result.instructedAmount = money(instructed);
+  if (debtor) result.debtor = debtor;
+  if (creditor) result.creditor = creditor;
+  if (ultimateDebtor !== undefined) result.ultimateDebtor = ultimateDebtor;
+  if (ultimateCreditor !== undefined) result.ultimateCreditor = ultimateCreditor;
+  if (code) result.bankTransactionCode = code;
+  if (returnReason !== undefined) result.returnReason = returnReason;
+  if (additional !== undefined) result.additionalInfo = additional;
+  return result;
+}
+
+/** Maps one `Ntry` element. */
+export function mapEntry(entry: Cursor): Entry {
+  const amount = money(entry.req('Amt'));
+  const direction = creditDebit(entry, 'CdtDbtInd');
+  const status = entry.str('Sts/Cd') ?? entry.str('Sts/Prtry') ?? entry.str('Sts');
+  const bookingDate = dateOf(entry.el('BookgDt'));
+  const valueDate = dateOf(entry.el('ValDt'));
+  const entryReference = entry.str('NtryRef');
+  const servicerReference = entry.str('AcctSvcrRef');
+  const code = bankTransactionCode(entry.el('BkTxCd'));
+  const additional = entry.str('AddtlNtryInf');
+  let batchCount: number | undefined;
+  const transactions: EntryTransaction[] = [];
+  for (const details of entry.els('NtryDtls')) {
+    const count = details.str('Btch/NbOfTxs');
+    if (count !== undefined && /^\d+$/.test(count)) batchCount = (batchCount ?? 0) + Number(count);
+    for (const tx of details.els('TxDtls')) transactions.push(transaction(tx));
+  }
+  return {
+    ...(entryReference === undefined ? {} : { entryReference }),
+    amount,
+    creditDebit: direction,
+    signedMinor: direction === 'CRDT' ? amount.minor : -amount.minor,
+    reversal: isTrue(entry.str('RvslInd')),
+    ...(status === undefined ? {} : { status }),
+    ...(bookingDate === undefined ? {} : { bookingDate }),
+    ...(valueDate === undefined ? {} : { valueDate }),
+    ...(servicerReference === undefined ? {} : { accountServicerReference: servicerReference }),
+    ...(code === undefined ? {} : { bankTransactionCode: code }),
+    charges: charges(entry),
+    ...(additional === undefined ? {} : { additionalInfo: additional }),
+    ...(batchCount === undefined ? {} : { batchTransactionCount: batchCount }),
+    transactions,
+  };
+}
+
+function pagination(node: Cursor | undefined): Pagination | undefined {
+  if (!node) return undefined;
+  const page = node.str('PgNb');
+  return {
+    pageNumber: page && /^\d+$/.test(page) ? Number(page) : 1,
+    lastPage: isTrue(node.str('LastPgInd')),
+  };
+}
+
+function balance(node: Cursor, findings: Finding[]): Balance {
+  const amount = money(node.req('Amt'));
+  const type = node.str('Tp/CdOrPrtry/Cd') ?? node.str('Tp/CdOrPrtry/Prtry') ?? 'UNKNOWN';
+  let direction = optionalCreditDebit(node, 'CdtDbtInd');
+  if (direction === undefined) {
+    // Seen in real files (XSD-invalid): read the balance as a credit, and say so.
+    direction = 'CRDT';
+    findings.push({
+      code: 'balance_direction_missing',
+      message: `${type} balance has no CdtDbtInd; read as a credit balance`,
+      path: `${node.path}/CdtDbtInd`,
+    });
+  }
+  const subType = node.str('Tp/SubTp/Cd') ?? node.str('Tp/SubTp/Prtry');
+  const date = dateOf(node.el('Dt'));
+  return {
+    type,
+    ...(subType === undefined ? {} : { subType }),
+    amount,
+    creditDebit: direction,
+    signedMinor: direction === 'CRDT' ? amount.minor : -amount.minor,
+    ...(date === undefined ? {} : { date }),
+  };
+}
+
+/** Reads a plain decimal (no currency attribute) in the account currency; undefined when unreadable. */
+function decimalIn(text: string | undefined, currency: string | undefined): number | undefined {
+  if (text === undefined || currency === undefined) return undefined;
+  try {
+    return parseDecimal(text, currency, { allowNegative: true }).minor;
+  } catch {
+    return undefined;
+  }
+}
+
+function count(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function summary(node: Cursor | undefined, currency: string | undefined): TransactionsSummary | undefined {
+  if (!node) return undefined;
+  const net = node.el('TtlNtries')?.el('TtlNetNtry');
+  const netAmount = decimalIn(net?.str('Amt') ?? node.str('TtlNtries/TtlNetNtryAmt'), currency);
+  const netSign = net?.str('CdtDbtInd') ?? node.str('TtlNtries/CdtDbtInd');
+  const result: TransactionsSummary = {};
+  const set = <K extends keyof TransactionsSummary>(key: K, value: TransactionsSummary[K] | undefined) => {
+    if (value !== undefined) result[key] = value;
+  };
+  set('count', count(node.str('TtlNtries/NbOfNtries')));
+  set('sumMinor', decimalIn(node.str('TtlNtries/Sum'), currency));
+  set('netMinor', netAmount === undefined ? undefined : netSign === 'DBIT' ? -netAmount : netAmount);
+  set('creditCount', count(node.str('TtlCdtNtries/NbOfNtries')));
+  set('creditSumMinor', decimalIn(node.str('TtlCdtNtries/Sum'), currency));
+  set('debitCount', count(node.str('TtlDbtNtries/NbOfNtries')));
+  set('debitSumMinor', decimalIn(node.str('TtlDbtNtries/Sum'), currency));
+  return result;
+}
+
+/** Maps a statement/report/notification element except its entries. */
+export function mapStatementHeader(
+  node: Cursor,
+  family: CamtFamily,
+  findings: Finding[] = [],
+): AccountStatement {
+  const account = node.el('Acct');
+  const currency = account?.str('Ccy');
+  const iban = account?.str('Id/IBAN');
+  const otherId = account?.str('Id/Othr/Id');
+  const owner = account?.str('Ownr/Nm') ?? account?.str('Ownr/Pty/Nm');
+  const servicer = account?.str('Svcr/FinInstnId/BICFI') ?? account?.str('Svcr/FinInstnId/BIC');
+  const balances = node.els('Bal').map((b) => balance(b, findings));
+  const accountCurrency = currency ?? balances[0]?.amount.currency;
+  const transactionsSummary = summary(node.el('TxsSummry'), accountCurrency);
+  const page = pagination(node.el('StmtPgntn') ?? node.el('RptPgntn') ?? node.el('NtfctnPgntn'));
+  const period = node.el('FrToDt');
+  const fields: [keyof AccountStatement, string | undefined][] = [
+    ['electronicSequenceNumber', node.str('ElctrncSeqNb')],
+    ['legalSequenceNumber', node.str('LglSeqNb')],
+    ['createdAt', node.str('CreDtTm')],
+    ['from', period?.str('FrDtTm') ?? period?.str('FrDt')],
+    ['to', period?.str('ToDtTm') ?? period?.str('ToDt')],
+    ['additionalInfo', node.str(STATEMENT_INFO[family])],
+  ];
+  const statement: AccountStatement = {
+    id: node.str('Id') ?? '',
+    account: {
+      ...(iban === undefined ? {} : { iban }),
+      ...(otherId === undefined ? {} : { otherId }),
+      ...(currency === undefined ? {} : { currency }),
+      ...(owner === undefined ? {} : { ownerName: owner }),
+      ...(servicer === undefined ? {} : { servicerBic: servicer }),
+    },
+    balances,
+    entries: [],
+  };
+  const writable = statement as unknown as Record<string, unknown>;
+  for (const [key, value] of fields) if (value !== undefined) writable[key] = value;
+  if (transactionsSummary && Object.keys(transactionsSummary).length > 0)
+    statement.summary = transactionsSummary;
+  if (page) statement.pagination = page;
+  return statement;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invariants, accumulated while entries stream past
+
+class StatementTotals {
+  count = 0;
+  sum = 0;
+  net = 0;
+  creditCount = 0;
+  creditSum = 0;
+  debitCount = 0;
+  debitSum = 0;
+  /** Net of booked entries in the account currency (for the balance check). */
+  bookedNet = 0;
+  foreignCurrency: string | undefined;
+
+  add(entry: Entry, accountCurrency: string | undefined): void {
+    this.count++;
+    this.sum += entry.amount.minor;
+    this.net += entry.signedMinor;
+    if (entry.creditDebit === 'CRDT') {
+      this.creditCount++;
+      this.creditSum += entry.amount.minor;
+    } else {
+      this.debitCount++;
+      this.debitSum += entry.amount.minor;
+    }
+    if (accountCurrency !== undefined && entry.amount.currency !== accountCurrency) {
+      this.foreignCurrency = entry.amount.currency;
+    }
+    if (entry.status === undefined || entry.status === 'BOOK') this.bookedNet += entry.signedMinor;
+  }
+}
+
+const OPENING = ['OPBD', 'PRCD'];
+const CLOSING = ['CLBD'];
+
+function formatMinorIn(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const negative = minor < 0;
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  return `${negative ? '-' : ''}${whole}${exponent ? `.${digits.slice(digits.length - exponent)}` : ''}`;
+}
+
+export function checkStatement(
+  statement: AccountStatement,
+  totals: StatementTotals,
+  family: CamtFamily,
+): Finding[] {
+  const findings: Finding[] = [];
+  const id = statement.id;
+  const currency = statement.account.currency ?? statement.balances[0]?.amount.currency ?? 'EUR';
+  const add = (code: string, message: string) => findings.push({ code, message, statementId: id });
+  const show = (minor: number) => `${formatMinorIn(minor, currency)} ${currency}`;
+  if (totals.foreignCurrency !== undefined) {
+    add(
+      'entry_currency_differs',
+      `an entry is in ${totals.foreignCurrency}, the account in ${currency}; balance check skipped`,
+    );
+  }
+  const opening = statement.balances.find((b) => OPENING.includes(b.type) && b.subType === undefined);
+  const closing = statement.balances.find((b) => CLOSING.includes(b.type) && b.subType === undefined);
+  if (family === 'camt.053' && !opening)
+    add('opening_balance_missing', 'statement has no opening balance (OPBD/PRCD)');
+  if (family === 'camt.053' && !closing)
+    add('closing_balance_missing', 'statement has no closing balance (CLBD)');
+  // A statement split over several pages carries its entries on several messages: the balance check
+  // only makes sense for a complete statement.
+  const paginated =
+    statement.pagination !== undefined &&
+    (statement.pagination.pageNumber > 1 || !statement.pagination.lastPage);
+  if (opening && closing && totals.foreignCurrency === undefined && !paginated) {
+    const expected = opening.signedMinor + totals.bookedNet;
+    if (expected !== closing.signedMinor) {
+      add(
+        'balance_mismatch',
+        `opening ${show(opening.signedMinor)} + booked entries ${show(totals.bookedNet)} = ${show(expected)}, but closing balance is ${show(closing.signedMinor)}`,
+      );
+    }
+  }
+  const s = statement.summary;
+  if (s) {
+    const compare = (
+      code: string,
+      label: string,
+      stated: number | undefined,
+      actual: number,
+      money: boolean,
+    ) => {
+      if (stated !== undefined && stated !== actual) {
+        add(
+          code,
+          `TxsSummry ${label} is ${money ? show(stated) : stated}, entries give ${money ? show(actual) : actual}`,
+        );
+      }
+    };
+    compare('summary_count_mismatch', 'number of entries', s.count, totals.count, false);
+    compare('summary_sum_mismatch', 'sum of entries', s.sumMinor, totals.sum, true);
+    compare('summary_net_mismatch', 'net amount', s.netMinor, totals.net, true);
+    compare('summary_credit_count_mismatch', 'number of credits', s.creditCount, totals.creditCount, false);
+    compare('summary_credit_sum_mismatch', 'sum of credits', s.creditSumMinor, totals.creditSum, true);
+    compare('summary_debit_count_mismatch', 'number of debits', s.debitCount, totals.debitCount, false);
+    compare('summary_debit_sum_mismatch', 'sum of debits', s.debitSumMinor, totals.debitSum, true);
+  }
+  return findings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The streaming reader
+
+export interface CamtHeader {
+  type: CamtFamily;
+  version: string;
+  dialect: DetectedMessageType['dialect'];
+  messageId: string;
+  createdAt: string;
+  pagination?: Pagination;
+  additionalInfo?: string;
+}
+
+export type CamtEvent =
+  | { kind: 'header'; header: CamtHeader }
+  /** Statement header (account, balances, summary) before its first entry; `entries` is empty. */
+  | { kind: 'statement'; statement: AccountStatement }
+  | { kind: 'entry'; statementId: string; index: number; entry: Entry }
+  | { kind: 'statement-end'; statement: AccountStatement; entryCount: number; findings: Finding[] }
+  /** A message-level problem (e.g. missing group header fields). Statement findings come with statement-end. */
+  | { kind: 'finding'; finding: Finding };
+
+interface Frame {
+  name: string;
+  object: XmlObject;
+  text: string;
+  hasChildren: boolean;
+  hasAttributes: boolean;
+}
+
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/**
+ * Push parser: feed text with `write`, then `close`. Events are delivered synchronously to `emit`.
+ * Depth 0 = Document, 1 = message element, 2 = GrpHdr / Stmt, 3 = Stmt children (Ntry...).
+ */
+export class CamtReader {
+  private readonly parser: SaxesParser<{ xmlns: false; position: false }>;
+  private readonly stack: Frame[] = [];
+  private detected: DetectedMessageType | undefined;
+  private family: CamtFamily | undefined;
+  private head = '';
+  private bytes = 0;
+  private readonly maxBytes: number;
+  private readonly expected: CamtFamily | undefined;
+  private statementIndex = -1;
+  private entryIndex = 0;
+  private statementStarted = false;
+  private currentStatement: AccountStatement | undefined;
+  private totals = new StatementTotals();
+  private headerSeen = false;
+  private readonly emit: (event: CamtEvent) => void;
+
+  constructor(
+    emit: (event: CamtEvent) => void,
+    options: ParseOptions & { expect?: CamtFamily; defaultMaxBytes?: number } = {},
+  ) {
+    this.emit = emit;
+    this.maxBytes = options.maxBytes ?? options.defaultMaxBytes ?? DEFAULT_STREAM_MAX_BYTES;
+    this.expected = options.expect;
+    this.parser = new SaxesParser({ xmlns: false, position: false });
+    this.parser.on('doctype', () => {
+      throw new UnsafeDocumentError('documents with a DOCTYPE are refused (entity expansion risk)', {
+        messageType: this.messageType,
+      });
+    });
+    this.parser.on('opentag', (tag) => this.open(tag.name, tag.attributes as Record<string, string>));
+    this.parser.on('text', (text) => {
+      const top = this.stack[this.stack.length - 1];
+      // Whitespace between child elements is irrelevant; skipping it keeps containers cheap.
+      if (top && !top.hasChildren) top.text += text;
+    });
+    this.parser.on('cdata', (text) => {
+      const top = this.stack[this.stack.length - 1];
+      if (top) top.text += text;
+    });
+    this.parser.on('closetag', () => this.close_());
+    this.parser.on('error', (error) => {
+      throw new Iso20022ParseError(`not well-formed XML: ${error.message}`, {
+        messageType: this.messageType,
+        path: this.currentPath(),
+        cause: error,
+      });
+    });
+  }
+
+  get messageType(): string {
+    return this.detected?.version ?? this.expected ?? 'camt';
+  }
+
+  private currentPath(): string {
+    return this.stack.map((frame) => frame.name).join('/');
+  }
+
+  /** Feeds a chunk of the document. */
+  write(chunk: string): this {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      throw new UnsafeDocumentError(`document is larger than the limit of ${this.maxBytes} bytes`, {
+        messageType: this.messageType,
+      });
+    }
+    if (!this.detected) {
+      this.head += chunk;
+      const root = sniffRoot(this.head);
+      if (!root?.messageElement && this.head.length < 65_536) return this;
+      this.detect(this.head);
+      const head = this.head;
+      this.head = '';
+      this.parser.write(head);
+      return this;
+    }
+    this.parser.write(chunk);
+    return this;
+  }
+
+  /** Ends the document; throws when it is truncated. */
+  close(): void {
+    if (!this.detected) {
+      this.detect(this.head);
+      this.parser.write(this.head);
+      this.head = '';
+    }
+    this.parser.close();
+    if (this.stack.length > 0 || this.detected === undefined) {
+      throw new Iso20022ParseError('document ended early', {
+        messageType: this.messageType,
+        path: this.currentPath(),
+      });
+    }
+    if (!this.headerSeen) {
+      // XSD-invalid but seen in real files: report it and carry on with an empty header.
+      this.emitHeader(
+        new Cursor({}, this.messageType, `Document/${MESSAGE_ELEMENT[this.family as CamtFamily]}/GrpHdr`),
+      );
+    }
+  }
+
+  private detect(head: string): void {
+    checkNoDoctype(head, this.expected ?? 'camt');
+    const detected = detectMessageType(head);
+    if (detected.type !== 'camt.052' && detected.type !== 'camt.053' && detected.type !== 'camt.054') {
+      throw new UnknownMessageTypeError(`expected a camt.052/053/054 message but got ${detected.type}`, {
+        messageType: detected.version,
+        value: detected.namespace || detected.type,
+      });
+    }
+    if (this.expected && detected.type !== this.expected) {
+      throw new UnknownMessageTypeError(`expected a ${this.expected} message but got ${detected.type}`, {
+        messageType: detected.version,
+        value: detected.namespace || detected.type,
+      });
+    }
+    this.detected = detected;
+    this.family = detected.type;
+  }
+
+  private open(rawName: string, attributes: Record<string, string>): void {
+    const name = localName(rawName);
+    const object: XmlObject = {};
+    let hasAttributes = false;
+    for (const key in attributes) {
+      if (key === 'xmlns' || key.startsWith('xmlns:') || key.startsWith('xsi:')) continue;
+      object[`@_${localName(key)}`] = attributes[key] ?? '';
+      hasAttributes = true;
+    }
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.hasChildren = true;
+    const depth = this.stack.length;
+    const family = this.family as CamtFamily;
+    if (depth === 1 && name !== MESSAGE_ELEMENT[family]) {
+      throw new Iso20022ParseError(`expected ${MESSAGE_ELEMENT[family]}`, {
+        messageType: this.messageType,
+        path: this.currentPath(),
+        value: name,
+      });
+    }
+    if (depth === 2 && name === STATEMENT_ELEMENT[family]) {
+      this.statementIndex++;
+      this.entryIndex = 0;
+      this.statementStarted = false;
+      this.totals = new StatementTotals();
+    }
+    if (depth === 3 && name === 'Ntry' && !this.statementStarted) {
+      const statementFrame = this.stack[2];
+      if (statementFrame) this.startStatement(statementFrame);
+    }
+    this.stack.push({ name, object, text: '', hasChildren: false, hasAttributes });
+  }
+
+  private statementPath(): string {
+    const family = this.family as CamtFamily;
+    return `Document/${MESSAGE_ELEMENT[family]}/${STATEMENT_ELEMENT[family]}[${this.statementIndex}]`;
+  }
+
+  private startStatement(frame: Frame): void {
+    const family = this.family as CamtFamily;
+    this.currentStatement = mapStatementHeader(
+      new Cursor(frame.object, this.messageType, this.statementPath()),
+      family,
+    );
+    this.statementStarted = true;
+    this.emit({ kind: 'statement', statement: this.currentStatement });
+  }
+
+  private close_(): void {
+    const frame = this.stack.pop();
+    if (!frame) return;
+    const depth = this.stack.length;
+    const parent = this.stack[depth - 1];
+    const family = this.family as CamtFamily;
+    let value: XmlValue;
+    if (frame.hasChildren) {
+      value = frame.object;
+    } else {
+      const text = frame.text.trim();
+      if (frame.hasAttributes) {
+        frame.object['#text'] = text;
+        value = frame.object;
+      } else {
+        value = text;
+      }
+    }
+    if (depth === 3 && frame.name === 'Ntry') {
+      const path = `${this.statementPath()}/Ntry[${this.entryIndex}]`;
+      const entry = mapEntry(new Cursor(value, this.messageType, path));
+      this.totals.add(
+        entry,
+        this.currentStatement?.account.currency ?? this.currentStatement?.balances[0]?.amount.currency,
+      );
+      this.emit({
+        kind: 'entry',
+        statementId: this.currentStatement?.id ?? '',
+        index: this.entryIndex,
+        entry,
+      });
+      this.entryIndex++;
+      return;
+    }
+    if (parent) {
+      const existing = parent.object[frame.name];
+      if (existing === undefined) parent.object[frame.name] = [value];
+      else (existing as XmlValue[]).push(value);
+    }
+    if (depth === 2 && frame.name === 'GrpHdr')
+      this.emitHeader(new Cursor(value, this.messageType, `Document/${MESSAGE_ELEMENT[family]}/GrpHdr`));
+    if (depth === 2 && frame.name === STATEMENT_ELEMENT[family]) {
+      if (!this.statementStarted) this.startStatement(frame);
+      // Trailing elements (AddtlStmtInf) arrive after the entries: re-read the header once more.
+      const headerFindings: Finding[] = [];
+      const statement = mapStatementHeader(
+        new Cursor(frame.object, this.messageType, this.statementPath()),
+        family,
+        headerFindings,
+      );
+      const findings = [
+        ...headerFindings.map((finding) => ({ ...finding, statementId: statement.id })),
+        ...checkStatement(statement, this.totals, family),
+      ];
+      this.emit({ kind: 'statement-end', statement, entryCount: this.entryIndex, findings });
+      if (parent) delete parent.object[frame.name];
+    }
+  }
+
+  private emitHeader(header: Cursor): void {
+    const detected = this.detected as DetectedMessageType;
+    const page = pagination(header.el('MsgPgntn'));
+    const info = header.str('AddtlInf');
+    const messageId = header.str('MsgId');
+    const createdAt = header.str('CreDtTm');
+    this.headerSeen = true;
+    for (const [name, value] of [
+      ['MsgId', messageId],
+      ['CreDtTm', createdAt],
+    ] as const) {
+      if (value === undefined) {
+        this.emit({
+          kind: 'finding',
+          finding: {
+            code: 'header_field_missing',
+            message: `group header has no ${name}`,
+            path: `${header.path}/${name}`,
+          },
+        });
+      }
+    }
+    this.emit({
+      kind: 'header',
+      header: {
+        type: detected.type as CamtFamily,
+        version: detected.version,
+        dialect: detected.dialect,
+        messageId: messageId ?? '',
+        createdAt: createdAt ?? '',
+        ...(page === undefined ? {} : { pagination: page }),
+        ...(info === undefined ? {} : { additionalInfo: info }),
+      },
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole-document parsers
+
+function parseCamt(xml: string, family: CamtFamily | undefined, options: ParseOptions): ParsedCamt {
+  let header: CamtHeader | undefined;
+  const statements: AccountStatement[] = [];
+  const findings: Finding[] = [];
+  let current: AccountStatement | undefined;
+  const reader = new CamtReader(
+    (event) => {
+      switch (event.kind) {
+        case 'header':
+          header = event.header;
+          break;
+        case 'statement':
+          current = event.statement;
+          break;
+        case 'entry':
+          current?.entries.push(event.entry);
+          break;
+        case 'statement-end':
+          statements.push({ ...event.statement, entries: current?.entries ?? [] });
+          findings.push(...event.findings);
+          current = undefined;
+          break;
+        case 'finding':
+          findings.push(event.finding);
+          break;
+      }
+    },
+    { ...options, ...(family === undefined ? {} : { expect: family }), defaultMaxBytes: DEFAULT_MAX_BYTES },
+  );
+  reader.write(xml).close();
+  const h = header as CamtHeader;
+  return {
+    type: h.type,
+    version: h.version,
+    messageId: h.messageId,
+    createdAt: h.createdAt,
+    ...(h.pagination === undefined ? {} : { pagination: h.pagination }),
+    ...(h.additionalInfo === undefined ? {} : { additionalInfo: h.additionalInfo }),
+    statements,
+    findings,
+  };
+}
+
+/** Parses a camt.053 bank statement (any version .001.02–.001.14). */
+export function parseCamt053(xml: string, options: ParseOptions = {}): ParsedCamt {
+  return parseCamt(xml, 'camt.053', options);
+}
+
+/** Parses a camt.052 account report. */
+export function parseCamt052(xml: string, options: ParseOptions = {}): ParsedCamt {
+  return parseCamt(xml, 'camt.052', options);
+}
+
+/** Parses a camt.054 debit/credit notification. */
+export function parseCamt054(xml: string, options: ParseOptions = {}): ParsedCamt {
+  return parseCamt(xml, 'camt.054', options);
+}
+
+/** Parses any of camt.052/053/054, whichever the document is. */
+export function parseCamtAny(xml: string, options: ParseOptions = {}): ParsedCamt {
+  return parseCamt(xml, undefined, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming
+
+export type CamtSource =
+  | string
+  | Buffer
+  | Uint8Array
+  | Readable
+  | AsyncIterable<string | Buffer | Uint8Array>
+  | Iterable<string | Buffer | Uint8Array>;
+
+async function* chunksOf(source: CamtSource): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  if (typeof source === 'string') {
+    for (let i = 0; i < source.length; i += 1 << 20) yield source.slice(i, i + (1 << 20));
+    return;
+  }
+  if (source instanceof Uint8Array) {
+    yield decoder.decode(source);
+    return;
+  }
+  const iterable = source as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+  for await (const chunk of iterable) {
+    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * Streams a camt.052/053/054 as events (header, statement, entry, statement-end) with bounded memory.
+ * Reads the next chunk only when the consumer has taken the events of the previous one.
+ */
+export async function* streamCamt(
+  source: CamtSource,
+  options: ParseOptions & { expect?: CamtFamily } = {},
+): AsyncGenerator<CamtEvent> {
+  let pending: CamtEvent[] = [];
+  const reader = new CamtReader((event) => pending.push(event), options);
+  for await (const chunk of chunksOf(source)) {
+    reader.write(chunk);
+    if (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      yield* batch;
+    }
+  }
+  reader.close();
+  yield* pending;
+}
+
+/** The entries of a camt.053, one at a time, each with its statement header (balances, account). */
+export async function* streamCamt053Entries(
+  source: CamtSource,
+  options: ParseOptions = {},
+): AsyncGenerator<{ statement: AccountStatement; entry: Entry; index: number }> {
+  let statement: AccountStatement | undefined;
+  for await (const event of streamCamt(source, { ...options, expect: 'camt.053' })) {
+    if (event.kind === 'statement') statement = event.statement;
+    else if (event.kind === 'entry' && statement) yield { statement, entry: event.entry, index: event.index };
+  }
+}
+
+/** Convenience for `fs.createReadStream` users. */
+export function isReadable(value: unknown): value is Readable {
+  return value instanceof Readable;
+}
