@@ -1,6 +1,7 @@
 // Public surface of the ISO 20022 codec. Other modules import only from here.
 
 export * from './camt.ts';
+export * from './camt-build.ts';
 export * from './camt060.ts';
 export * from './detect.ts';
 export * from './errors.ts';
