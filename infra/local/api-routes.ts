@@ -19,7 +19,7 @@ export function apiRoutesOf(template: CloudFormationTemplate): ApiRoute[] {
     const ref = resourceRef as { Ref?: string };
     if (!ref.Ref) return '';
     const resource = resources[ref.Ref];
-    if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') return '';
+    if (resource?.Type !== 'AWS::ApiGateway::Resource') return '';
     return `${pathOf(resource.Properties?.ParentId)}/${String(resource.Properties?.PathPart)}`;
   };
   const entries = new Map<string, string>();
