@@ -173,7 +173,7 @@ export class HttpBankGateway implements BankGateway {
   }
 
   requestStatement(request: StatementRequest): Promise<ReportRequestReceipt> {
-    const xml = buildCamt060({
+    const { xml } = buildCamt060({
       messageId: request.messageId,
       createdAt: this.#now().toISOString(),
       requestedMessageType: 'camt.053.001.02',
@@ -196,7 +196,7 @@ export class HttpBankGateway implements BankGateway {
 
   requestBalance(request: BalanceRequest): Promise<ReportRequestReceipt> {
     const today = tallinnDate(this.#now());
-    const xml = buildCamt060({
+    const { xml } = buildCamt060({
       messageId: request.messageId,
       createdAt: this.#now().toISOString(),
       requestedMessageType: 'camt.052.001.02',

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import './reflect-metadata-shim.ts';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -69,7 +72,9 @@ function isIp(host: string): boolean {
 }
 
 /** Creates a self-signed CA that can issue server and client certificates. */
-export async function createCertificateAuthority(name = 'Bank Simulator Local CA'): Promise<CertificateAuthority> {
+export async function createCertificateAuthority(
+  name = 'Bank Simulator Local CA',
+): Promise<CertificateAuthority> {
   const keys = await generateKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -84,7 +89,10 @@ export async function createCertificateAuthority(name = 'Bank Simulator Local CA
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return loadCertificateAuthority({ certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) });
+  return loadCertificateAuthority({
+    certPem: cert.toString('pem'),
+    keyPem: await exportKey(keys.privateKey),
+  });
 }
 
 /** Wraps an existing CA (PEM pair) so it can issue certificates. */
@@ -96,7 +104,10 @@ export function loadCertificateAuthority(pair: PemPair): CertificateAuthority {
     const notBefore = options.notBefore ?? new Date(Date.now() - DAY_MS);
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension([options.usage === 'server' ? SERVER_AUTH : CLIENT_AUTH]),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
@@ -114,7 +125,9 @@ export function loadCertificateAuthority(pair: PemPair): CertificateAuthority {
       publicKey: keys.publicKey,
       signingKey,
       signingAlgorithm: ALGORITHM,
-      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString('hex').replace(/^[89a-f]/, '1'),
+      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12)))
+        .toString('hex')
+        .replace(/^[89a-f]/, '1'),
       notBefore,
       notAfter: new Date(notBefore.getTime() + (options.validDays ?? 730) * DAY_MS),
       extensions,
@@ -125,7 +138,9 @@ export function loadCertificateAuthority(pair: PemPair): CertificateAuthority {
 }
 
 /** Generates a complete, fresh set (in memory). */
-export async function generateSimulatorCertificates(hosts = ['localhost', '127.0.0.1', '::1']): Promise<SimulatorCertificates> {
+export async function generateSimulatorCertificates(
+  hosts = ['localhost', '127.0.0.1', '::1'],
+): Promise<SimulatorCertificates> {
   const ca = await createCertificateAuthority();
   const [server, client, testClient] = await Promise.all([
     ca.sign('CN=localhost, O=Bank Simulator', { usage: 'server', hosts }),

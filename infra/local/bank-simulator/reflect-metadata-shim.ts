@@ -30,7 +30,12 @@ if (typeof reflect.getMetadata !== 'function') {
     }
     return undefined;
   };
-  const defineMetadata = (key: unknown, value: unknown, target: MetadataTarget, property?: string | symbol) => {
+  const defineMetadata = (
+    key: unknown,
+    value: unknown,
+    target: MetadataTarget,
+    property?: string | symbol,
+  ) => {
     table(target, property, true)?.set(key, value);
   };
   reflect.getOwnMetadata = getOwnMetadata;
