@@ -30,7 +30,14 @@ export async function startHarness(
   config: Partial<BankGatewayConfigInput> = {},
 ): Promise<Harness> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(MONDAY_MORNING);
-  const simulator = await startBankSimulator({ controlPort: false, randomSeed: 7, ...options, clock });
+  // XSD validation (xmllint-wasm, ~0.5 s per message) is covered by its own test; off elsewhere for speed.
+  const simulator = await startBankSimulator({
+    controlPort: false,
+    randomSeed: 7,
+    ...options,
+    settings: { validateXsd: false, ...options.settings },
+    clock,
+  });
   const delays: number[] = [];
   const gateways: HttpBankGateway[] = [];
   const makeGateway = (
@@ -45,7 +52,7 @@ export async function startHarness(
       parseBankGatewayConfig({
         baseUrl: simulator.url,
         connectTimeoutMs: 2_000,
-        responseTimeoutMs: 1_500,
+        responseTimeoutMs: 1_000,
         ...config,
         ...override,
         retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, ...config.retry, ...override.retry },

@@ -967,7 +967,7 @@ export class SimulatedBank {
       typeHeader: input.typeHeader ?? 'unknown',
       ...(endUser ? { endUser: { registryCode: endUser.registryCode, country: endUser.country } } : {}),
       body: input.body,
-      createdAt: new Date(input.front ? 0 : this.clock.now().getTime()).toISOString(),
+      createdAt: this.clock.now().toISOString(),
       ...(input.requestId ? { requestId: input.requestId } : {}),
     };
     return input.front ? this.queue.enqueueFront(message) : this.queue.enqueue(message);
