@@ -18,7 +18,7 @@ import type {
   Camt054Input,
   PartyAccount,
 } from './types.ts';
-import { el, escapeXml } from './xml.ts';
+import { el, escapeAttribute } from './xml.ts';
 
 type Kind = 'camt.053' | 'camt.054';
 
@@ -27,7 +27,7 @@ function text(value: string, max: number): string {
 }
 
 function amount(tag: string, value: Money): string {
-  return `<${tag} Ccy="${escapeXml(value.currency)}">${formatMinor(value.minor, currencyExponent(value.currency))}</${tag}>`;
+  return `<${tag} Ccy="${escapeAttribute(value.currency)}">${formatMinor(value.minor, currencyExponent(value.currency))}</${tag}>`;
 }
 
 function dateChoice(value: string): string {

@@ -11,7 +11,18 @@ import type { BuildBalance } from './types.ts';
 import { el } from './xml.ts';
 
 const VERSION = 'camt.052.001.02';
-const BALANCE_TYPES = new Set(['XPCD', 'OPAV', 'ITAV', 'CLAV', 'FWAV', 'CLBD', 'ITBD', 'OPBD', 'PRCD', 'INFO']);
+const BALANCE_TYPES = new Set([
+  'XPCD',
+  'OPAV',
+  'ITAV',
+  'CLAV',
+  'FWAV',
+  'CLBD',
+  'ITBD',
+  'OPBD',
+  'PRCD',
+  'INFO',
+]);
 
 export interface Camt052Report {
   /** `Rpt/Id`, max 35. */
@@ -36,12 +47,14 @@ function validate(input: Camt052Input): void {
   input.reports.forEach((report, i) => {
     const at = `reports[${i}]`;
     if (!report.id || report.id.length > 35) add(`${at}.id`, 'must be 1 to 35 characters');
-    if (!isIsoDateTime(report.createdAt)) add(`${at}.createdAt`, `"${report.createdAt}" is not an ISO date-time`);
+    if (!isIsoDateTime(report.createdAt))
+      add(`${at}.createdAt`, `"${report.createdAt}" is not an ISO date-time`);
     const iban = checkIban(report.account.iban);
     if (!iban.ok) add(`${at}.account.iban`, `not a valid IBAN: ${iban.reason}`);
     report.balances.forEach((balance, j) => {
       const path = `${at}.balances[${j}]`;
-      if (!BALANCE_TYPES.has(balance.type)) add(`${path}.type`, `"${balance.type}" is not a balance type code`);
+      if (!BALANCE_TYPES.has(balance.type))
+        add(`${path}.type`, `"${balance.type}" is not a balance type code`);
       if (!Number.isSafeInteger(balance.amount.minor) || balance.amount.minor < 0) {
         add(`${path}.amount`, 'must be a non-negative integer of minor units (sign goes in creditDebit)');
       }
@@ -52,7 +65,11 @@ function validate(input: Camt052Input): void {
 }
 
 /** Builds a camt.052.001.02 account report with balances. Throws `Iso20022BuildError` on bad input. */
-export function buildCamt052(input: Camt052Input): { xml: string; messageId: string; version: typeof VERSION } {
+export function buildCamt052(input: Camt052Input): {
+  xml: string;
+  messageId: string;
+  version: typeof VERSION;
+} {
   validate(input);
   const reports = input.reports.map((report) => {
     const account = report.account;
@@ -68,7 +85,9 @@ export function buildCamt052(input: Camt052Input): { xml: string; messageId: str
       `<Rpt>${el('Id', report.id)}${el('CreDtTm', report.createdAt)}` +
       `<Acct><Id>${el('IBAN', account.iban.replace(/\s+/g, '').toUpperCase())}</Id>${el('Ccy', account.currency)}` +
       (account.ownerName === undefined ? '' : `<Ownr>${el('Nm', account.ownerName.slice(0, 140))}</Ownr>`) +
-      (account.servicerBic === undefined ? '' : `<Svcr><FinInstnId>${el('BIC', account.servicerBic)}</FinInstnId></Svcr>`) +
+      (account.servicerBic === undefined
+        ? ''
+        : `<Svcr><FinInstnId>${el('BIC', account.servicerBic)}</FinInstnId></Svcr>`) +
       `</Acct>${balances}</Rpt>`
     );
   });

@@ -14,7 +14,7 @@ const MESSAGE_ELEMENTS: Readonly<Record<string, MessageFamily>> = {
   AcctRptgReq: 'camt.060',
 };
 
-const ISO_NS = /^urn:iso:std:iso:20022:tech:xsd:((pain|camt)\.\d{3})\.001\.(\d{2})$/;
+const ISO_NS = /^urn:iso:std:iso:20022:tech:xsd:(([a-z]{4})\.\d{3})\.\d{3}\.(\d{2})$/;
 const SIX_NS =
   /^http:\/\/www\.six-interbank-clearing\.com\/de\/((pain|camt)\.\d{3})\.001\.(\d{2})\.ch\.\d{2}\.xsd$/;
 const FAMILIES = new Set<string>(Object.values(MESSAGE_ELEMENTS));

@@ -36,7 +36,7 @@ import type {
   Remittance,
   ServiceLevel,
 } from './types.ts';
-import { Cursor, el, escapeXml, parseXml } from './xml.ts';
+import { Cursor, el, escapeAttribute, parseXml } from './xml.ts';
 
 const NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:';
 /** EPC limit for one SEPA credit transfer: 999,999,999.99 EUR. */
@@ -356,7 +356,7 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
       const creditorAgent =
         payment.creditor.bic === undefined ? '' : `<CdtrAgt>${agent(payment.creditor.bic, v09)}</CdtrAgt>`;
       parts.push(
-        `<CdtTrfTxInf><PmtId>${instruction}${el('EndToEndId', payment.endToEndId)}</PmtId><Amt><InstdAmt Ccy="${escapeXml(payment.amount.currency)}">${formatMinor(payment.amount.minor, currencyExponent(payment.amount.currency))}</InstdAmt></Amt>${creditorAgent}<Cdtr>${el('Nm', payment.creditor.name)}</Cdtr><CdtrAcct><Id>${el('IBAN', payment.creditor.iban)}</Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`,
+        `<CdtTrfTxInf><PmtId>${instruction}${el('EndToEndId', payment.endToEndId)}</PmtId><Amt><InstdAmt Ccy="${escapeAttribute(payment.amount.currency)}">${formatMinor(payment.amount.minor, currencyExponent(payment.amount.currency))}</InstdAmt></Amt>${creditorAgent}<Cdtr>${el('Nm', payment.creditor.name)}</Cdtr><CdtrAcct><Id>${el('IBAN', payment.creditor.iban)}</Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`,
       );
     }
     parts.push('</PmtInf>');

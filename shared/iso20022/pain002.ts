@@ -16,7 +16,7 @@ import type {
   StatusReason,
   TransactionStatusReport,
 } from './types.ts';
-import { Cursor, el, parseXml } from './xml.ts';
+import { Cursor, el, escapeAttribute, parseXml } from './xml.ts';
 
 function readReasons(node: Cursor): StatusReason[] {
   return node.els('StsRsnInf').map((info) => {
@@ -207,7 +207,7 @@ export function buildPain002(
       const reference =
         amount === undefined
           ? ''
-          : `<OrgnlTxRef><Amt><InstdAmt Ccy="${amount.currency}">${formatMinor(amount.minor, currencyExponent(amount.currency))}</InstdAmt></Amt></OrgnlTxRef>`;
+          : `<OrgnlTxRef><Amt><InstdAmt Ccy="${escapeAttribute(amount.currency)}">${formatMinor(amount.minor, currencyExponent(amount.currency))}</InstdAmt></Amt></OrgnlTxRef>`;
       parts.push(
         `<TxInfAndSts>${tx.originalInstructionId === undefined ? '' : el('OrgnlInstrId', tx.originalInstructionId)}${el('OrgnlEndToEndId', tx.originalEndToEndId)}${el('TxSts', tx.status)}${reasonsXml(tx.reasons)}${reference}</TxInfAndSts>`,
       );

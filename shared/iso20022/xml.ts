@@ -130,10 +130,18 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': '&quot;',
   "'": '&apos;',
 };
-const TO_ESCAPE = /[&<>"']/g;
+const TEXT_SPECIAL = /[&<>]/;
+const TEXT_ESCAPE = /[&<>]/g;
+const ATTRIBUTE_ESCAPE = /[&<>"']/g;
 
+/** Escapes element text (`&`, `<`, `>`; quotes need no escaping outside attributes). */
 export function escapeXml(text: string): string {
-  return TO_ESCAPE.test(text) ? text.replace(TO_ESCAPE, (char) => ESCAPES[char] ?? char) : text;
+  return TEXT_SPECIAL.test(text) ? text.replace(TEXT_ESCAPE, (char) => ESCAPES[char] ?? char) : text;
+}
+
+/** Escapes an attribute value (double or single quoted). */
+export function escapeAttribute(text: string): string {
+  return text.replace(ATTRIBUTE_ESCAPE, (char) => ESCAPES[char] ?? char);
 }
 
 /** `<Tag>escaped</Tag>` */

@@ -39,3 +39,23 @@ export async function validateAgainstXsd(xml: string, xsdDir: string): Promise<X
     errors: result.errors.map((error) => error.rawMessage.trim()),
   };
 }
+
+/**
+ * Validates many documents of one version in a single xmllint run (instantiating libxml2 is the slow part).
+ * Returns the errors, each prefixed with the index of its document; empty when all are valid.
+ */
+export async function validateManyAgainstXsd(
+  documents: readonly string[],
+  version: string,
+  xsdDir: string,
+): Promise<string[]> {
+  const schemaFile = schemaFileFor(version, xsdDir);
+  if (!schemaFile) return [`no schema ${version}.xsd in ${xsdDir}`];
+  const { validateXML, memoryPages } = await import('xmllint-wasm');
+  const result = await validateXML({
+    xml: documents.map((contents, index) => ({ fileName: `document-${index}.xml`, contents })),
+    schema: [{ fileName: `${version}.xsd`, contents: readFileSync(schemaFile, 'utf8') }],
+    maxMemoryPages: memoryPages.GiB,
+  });
+  return result.valid ? [] : result.errors.map((error) => error.rawMessage.trim());
+}

@@ -1,0 +1,320 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildPain001,
+  groupPayments,
+  Iso20022BuildError,
+  type Pain001Batch,
+  type Pain001Version,
+  parsePain001,
+} from '#shared/iso20022/index.ts';
+import { validateAgainstXsd, validateManyAgainstXsd } from '#shared/iso20022/xsd.ts';
+import { corpusAvailable, noteIfCorpusMissing, samples, xsdDir } from '../../support/corpus.ts';
+import { IBANS, sampleBatch } from './fixtures.ts';
+
+const VERSIONS: Pain001Version[] = ['pain.001.001.03', 'pain.001.001.09'];
+
+beforeAll(noteIfCorpusMissing);
+
+describe('pain.001 builder', () => {
+  it('writes exact amounts, counts and control sums', () => {
+    const built = buildPain001(sampleBatch(), { version: 'pain.001.001.09' });
+    expect(built.numberOfTransactions).toBe(3);
+    expect(built.controlSum).toBe('123557.07');
+    expect(built.xml).toContain('<GrpHdr><MsgId>ENV-B0001-M1</MsgId>');
+    expect(built.xml).toContain('<NbOfTxs>3</NbOfTxs><CtrlSum>123557.07</CtrlSum>');
+    expect(built.xml).toContain('<InstdAmt Ccy="EUR">0.29</InstdAmt>');
+    expect(built.xml).toContain('<InstdAmt Ccy="EUR">100.00</InstdAmt>');
+    expect(built.xml).toContain('<NbOfTxs>2</NbOfTxs><CtrlSum>123457.07</CtrlSum>');
+  });
+
+  it('writes structured references as SCOR (RF with issuer ISO) and unstructured text as Ustrd', () => {
+    const { xml } = buildPain001(sampleBatch(), { version: 'pain.001.001.03' });
+    expect(xml).toContain(
+      '<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>1234561</Ref>',
+    );
+    expect(xml).toContain('<Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp><Ref>RF18539007547034</Ref>');
+    expect(xml).toContain('<Ustrd>Arve nr 42 / invoice 0042</Ustrd>');
+  });
+
+  it('uses the version-specific shapes: BIC vs BICFI, plain date vs Dt', () => {
+    const v03 = buildPain001(sampleBatch(), { version: 'pain.001.001.03' }).xml;
+    const v09 = buildPain001(sampleBatch(), { version: 'pain.001.001.09' }).xml;
+    expect(v03).toContain('<ReqdExctnDt>2025-03-14</ReqdExctnDt>');
+    expect(v03).toContain('<BIC>EKRDEE22</BIC>');
+    expect(v09).toContain('<ReqdExctnDt><Dt>2025-03-14</Dt></ReqdExctnDt>');
+    expect(v09).toContain('<BICFI>EKRDEE22</BICFI>');
+    expect(v09).toContain('<Othr><Id>NOTPROVIDED</Id></Othr>');
+  });
+
+  it('marks instant payments as configured', () => {
+    const local = buildPain001(sampleBatch(), { version: 'pain.001.001.09' }).xml;
+    expect(local).toContain('<SvcLvl><Cd>SEPA</Cd></SvcLvl><LclInstrm><Cd>INST</Cd></LclInstrm>');
+    const service = buildPain001(sampleBatch(), {
+      version: 'pain.001.001.09',
+      instantEncoding: 'service-level',
+    }).xml;
+    expect(service).toContain('<SvcLvl><Cd>INST</Cd></SvcLvl>');
+    expect(parsePain001(service).paymentGroups[1]?.serviceLevel).toBe('INST');
+    expect(parsePain001(local).paymentGroups[1]?.serviceLevel).toBe('INST');
+  });
+
+  it('applies the character policy: transliterated by default, escaped when unrestricted', () => {
+    const strict = buildPain001(sampleBatch(), { version: 'pain.001.001.09' });
+    expect(strict.xml).toContain(`<Nm>Oun + Pirn (Ltd) 'quoted'</Nm>`);
+    expect(strict.batch.paymentGroups[1]?.payments[0]?.creditor.name).toBe('Sokolaadi Zurii OU');
+    const estonian = buildPain001(sampleBatch(), {
+      version: 'pain.001.001.09',
+      characterPolicy: { kind: 'sepa-latin-estonian' },
+    });
+    expect(estonian.xml).toContain('<Nm>Šokolaadi Žürii OÜ</Nm>');
+    const open = buildPain001(sampleBatch(), {
+      version: 'pain.001.001.09',
+      characterPolicy: { kind: 'unrestricted' },
+    });
+    expect(open.xml).toContain('<Nm>Õun &amp; Pirn &lt;Ltd&gt; "quoted"</Nm>');
+    expect(parsePain001(open.xml).paymentGroups[0]?.payments[0]?.creditor.name).toBe(
+      'Õun & Pirn <Ltd> "quoted"',
+    );
+  });
+
+  it('is deterministic for the same input', () => {
+    const a = buildPain001(sampleBatch(), { version: 'pain.001.001.09' }).xml;
+    const b = buildPain001(sampleBatch(), { version: 'pain.001.001.09' }).xml;
+    expect(a).toBe(b);
+  });
+
+  it('reports every invalid field with its path', () => {
+    const batch = sampleBatch();
+    const group = batch.paymentGroups[0];
+    if (!group?.payments[0] || !group.payments[1]) throw new Error('fixture');
+    group.payments[0].amount = { minor: 10.5, currency: 'EUR' };
+    group.payments[1].creditor.iban = 'EE382200221020145686';
+    group.payments[1].endToEndId = 'ENV-B0001-P1';
+    group.payments[1].remittance = { kind: 'structured', reference: '1234562' };
+    group.requestedExecutionDate = '2025-02-30';
+    group.debtor.bic = 'NOTABIC';
+    batch.initiatingPartyName = 'x'.repeat(71);
+    try {
+      buildPain001(batch, { version: 'pain.001.001.03' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(Iso20022BuildError);
+      const paths = (error as Iso20022BuildError).issues.map((issue) => issue.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'initiatingPartyName',
+          'paymentGroups[0].requestedExecutionDate',
+          'paymentGroups[0].payments[0].amount.minor',
+          'paymentGroups[0].payments[1].endToEndId',
+          'paymentGroups[0].payments[1].creditor.iban',
+          'paymentGroups[0].payments[1].remittance.reference',
+          'paymentGroups[0].debtor.bic',
+        ]),
+      );
+      expect((error as Iso20022BuildError).message).toMatch(/^pain\.001\.001\.03 at /);
+    }
+  });
+
+  it('refuses zero, negative, non-EUR and oversized amounts', () => {
+    for (const amount of [
+      { minor: 0, currency: 'EUR' },
+      { minor: -1, currency: 'EUR' },
+      { minor: 100, currency: 'SEK' },
+      { minor: 100_000_000_000, currency: 'EUR' },
+    ]) {
+      const batch = sampleBatch();
+      const payment = batch.paymentGroups[0]?.payments[0];
+      if (!payment) throw new Error('fixture');
+      payment.amount = amount;
+      expect(() => buildPain001(batch, { version: 'pain.001.001.09' }), JSON.stringify(amount)).toThrow(
+        Iso20022BuildError,
+      );
+    }
+  });
+
+  it('groups flat payments by debtor account, date and service level with deterministic ids', () => {
+    const debtor = { name: 'Payer', iban: IBANS[1] };
+    const base = { amount: { minor: 100, currency: 'EUR' }, creditor: { name: 'C', iban: IBANS[0] } };
+    const groups = groupPayments('M-1', [
+      { ...base, endToEndId: 'E1', debtor, requestedExecutionDate: '2025-03-14', serviceLevel: 'SEPA' },
+      { ...base, endToEndId: 'E2', debtor, requestedExecutionDate: '2025-03-14', serviceLevel: 'INST' },
+      {
+        ...base,
+        endToEndId: 'E3',
+        debtor: { ...debtor, iban: 'ee47 1000 0010 2014 5685' },
+        requestedExecutionDate: '2025-03-14',
+        serviceLevel: 'SEPA',
+      },
+      { ...base, endToEndId: 'E4', debtor, requestedExecutionDate: '2025-03-15', serviceLevel: 'SEPA' },
+    ]);
+    expect(groups.map((g) => [g.paymentInformationId, g.payments.map((p) => p.endToEndId)])).toEqual([
+      ['M-1-1', ['E1', 'E3']],
+      ['M-1-2', ['E2']],
+      ['M-1-3', ['E4']],
+    ]);
+    expect(
+      groupPayments('X'.repeat(35), [
+        { ...base, endToEndId: 'E1', debtor, requestedExecutionDate: '2025-03-14', serviceLevel: 'SEPA' },
+      ])[0]?.paymentInformationId,
+    ).toHaveLength(35);
+  });
+});
+
+describe.skipIf(!corpusAvailable)('pain.001 against the official XSDs', () => {
+  for (const version of VERSIONS) {
+    it(`fixture batch is XSD-valid as ${version} under every character policy`, async () => {
+      for (const kind of ['sepa-latin', 'sepa-latin-estonian', 'unrestricted'] as const) {
+        const { xml } = buildPain001(sampleBatch(), { version, characterPolicy: { kind } });
+        const result = await validateAgainstXsd(xml, xsdDir);
+        expect(result.errors, kind).toEqual([]);
+      }
+    });
+  }
+
+  const awkwardChar = fc.constantFrom(...'&<>\'"õäöüšžÕÄÖÜŠŽ ßæ€/-?:().,+aZ09\t😀ﬁ'.split(''), '😀');
+  const awkwardText = (max: number) =>
+    fc
+      .oneof(
+        fc.array(awkwardChar, { minLength: 1, maxLength: max }).map((chars) => chars.join('')),
+        fc.string({ minLength: max, maxLength: max, unit: 'grapheme-ascii' }),
+        fc.constant('x'.repeat(max)),
+      )
+      .filter((text) => text.trim() !== '' && /[A-Za-z0-9õäöüšžÕÄÖÜŠŽ]/.test(text));
+  const idArb = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9\-?:().,'+]{0,34}$/);
+  const amountArb = fc.integer({ min: 1, max: 99_999_999_999 });
+  const paymentArb = fc.record({
+    amount: amountArb,
+    name: awkwardText(70),
+    iban: fc.constantFrom(...IBANS),
+    bic: fc.option(fc.constantFrom('EKRDEE22', 'HABAEE2X', 'DEUTDEFF500'), { nil: undefined }),
+    remittance: fc.oneof(
+      fc.record({ kind: fc.constant('unstructured' as const), text: awkwardText(140) }),
+      fc.stringMatching(/^\d{1,19}$/).map((base) => ({ kind: 'structured' as const, reference: base })),
+      fc.stringMatching(/^[A-Z0-9]{1,21}$/).map((body) => ({ kind: 'rf' as const, body })),
+      fc.constant(undefined),
+    ),
+  });
+  const batchArb = fc.record({
+    messageId: idArb,
+    initiatingPartyName: awkwardText(70),
+    groups: fc.array(
+      fc.record({
+        debtorName: awkwardText(70),
+        debtorIban: fc.constantFrom(...IBANS),
+        serviceLevel: fc.constantFrom('SEPA' as const, 'INST' as const),
+        date: fc.date({ min: new Date('2024-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }),
+        payments: fc.array(paymentArb, { minLength: 1, maxLength: 4 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    policy: fc.constantFrom('sepa-latin' as const, 'sepa-latin-estonian' as const, 'unrestricted' as const),
+  });
+
+  type BatchSpec = typeof batchArb extends fc.Arbitrary<infer T> ? T : never;
+
+  async function toBatch(spec: BatchSpec): Promise<Pain001Batch> {
+    const { createEstonianReference, createRfReference } = await import('#shared/domain/reference.ts');
+    let n = 0;
+    return {
+      messageId: spec.messageId,
+      createdAt: '2025-03-14T09:30:00.123Z',
+      initiatingPartyName: spec.initiatingPartyName,
+      paymentGroups: spec.groups.map((group, g) => ({
+        paymentInformationId: `PI-${g}`,
+        debtor: { name: group.debtorName, iban: group.debtorIban },
+        requestedExecutionDate: group.date.toISOString().slice(0, 10),
+        serviceLevel: group.serviceLevel,
+        payments: group.payments.map((payment) => {
+          n++;
+          const remittance =
+            payment.remittance === undefined
+              ? undefined
+              : payment.remittance.kind === 'rf'
+                ? { kind: 'structured' as const, reference: createRfReference(payment.remittance.body) }
+                : payment.remittance.kind === 'structured'
+                  ? {
+                      kind: 'structured' as const,
+                      reference: createEstonianReference(payment.remittance.reference),
+                    }
+                  : payment.remittance;
+          return {
+            endToEndId: `E2E-${n}`,
+            instructionId: `I-${n}`,
+            amount: { minor: payment.amount, currency: 'EUR' },
+            creditor: {
+              name: payment.name,
+              iban: payment.iban,
+              ...(payment.bic ? { bic: payment.bic } : {}),
+            },
+            ...(remittance ? { remittance } : {}),
+          };
+        }),
+      })),
+    };
+  }
+
+  for (const version of VERSIONS) {
+    it(`random batches with awkward text round-trip exactly through ${version}`, async () => {
+      const specs = fc.sample(batchArb, { numRuns: 200, seed: 20250314 });
+      for (const spec of specs) {
+        const batch = await toBatch(spec);
+        const built = buildPain001(batch, { version, characterPolicy: { kind: spec.policy } });
+        const {
+          version: parsedVersion,
+          numberOfTransactions,
+          controlSum,
+          ...roundTrip
+        } = parsePain001(built.xml);
+        expect(parsedVersion).toBe(version);
+        expect(numberOfTransactions).toBe(built.numberOfTransactions);
+        expect(controlSum).toBe(built.controlSum);
+        expect(roundTrip).toEqual(built.batch);
+      }
+    });
+
+    it(`random batches with awkward text are XSD-valid ${version}`, async () => {
+      // One xmllint run validates many documents: far cheaper than instantiating libxml2 per case.
+      await fc.assert(
+        fc.asyncProperty(fc.array(batchArb, { minLength: 25, maxLength: 25 }), async (specs) => {
+          const documents: string[] = [];
+          for (const spec of specs) {
+            documents.push(
+              buildPain001(await toBatch(spec), { version, characterPolicy: { kind: spec.policy } }).xml,
+            );
+          }
+          const results = await validateManyAgainstXsd(documents, version, xsdDir);
+          expect(results).toEqual([]);
+        }),
+        { numRuns: 4 },
+      );
+    }, 120_000);
+  }
+});
+
+describe.skipIf(!corpusAvailable)('pain.001 samples from the corpus', () => {
+  it.each(samples('pain001').map((s) => [s.name, s.xml]))('%s parses', (_name, xml) => {
+    const parsed = parsePain001(xml);
+    expect(parsed.paymentGroups.length).toBeGreaterThan(0);
+    // (One sample states NbOfTxs 1 in GrpHdr but carries 2 transactions: we read what is there.)
+    expect(parsed.paymentGroups.flatMap((group) => group.payments).length).toBeGreaterThan(0);
+    for (const group of parsed.paymentGroups) {
+      for (const payment of group.payments) {
+        expect(Number.isSafeInteger(payment.amount.minor)).toBe(true);
+        expect(payment.endToEndId).not.toBe('');
+      }
+    }
+  });
+
+  it('keeps leading zeros and exact amounts from the Estonian sample', () => {
+    const sample = samples('pain001').find((s) => s.name.includes('tuleva-ee'));
+    if (!sample) return;
+    const parsed = parsePain001(sample.xml);
+    const payment = parsed.paymentGroups[0]?.payments[0];
+    expect(parsed.version).toBe('pain.001.001.09');
+    expect(payment?.creditor.iban).toMatch(/^EE\d{18}$/);
+    expect(sample.xml).toContain(
+      `>${(payment?.amount.minor ?? 0) / 100}`.replace(/\.(\d)$/, '.$10').slice(0, 3),
+    );
+  });
+});
