@@ -279,6 +279,7 @@ export class SimulatedBank {
         response = this.#deleteBatch(request);
         break;
     }
+    this.tick(); // work that became due now (status messages with zero delay) happens before the next call
     return this.#record(request, response, endUser);
   }
 
