@@ -9,7 +9,9 @@ export interface EndUser {
 }
 
 /** Message kinds the collector routes on; `unknown` when neither header nor document tells. */
-export type BankMessageType = Extract<MessageFamily, 'pain.002' | 'camt.052' | 'camt.053' | 'camt.054'> | 'unknown';
+export type BankMessageType =
+  | Extract<MessageFamily, 'pain.002' | 'camt.052' | 'camt.053' | 'camt.054'>
+  | 'unknown';
 
 export interface BankMessage {
   /** The bank's id of this queue message; used to acknowledge it. */

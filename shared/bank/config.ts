@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import type { Camt060Version, Pain001Version } from '#shared/iso20022/types.ts';
 
-export const PAIN001_VERSIONS = ['pain.001.001.03', 'pain.001.001.09'] as const satisfies readonly Pain001Version[];
+export const PAIN001_VERSIONS = [
+  'pain.001.001.03',
+  'pain.001.001.09',
+] as const satisfies readonly Pain001Version[];
 export const CAMT060_VERSIONS = ['camt.060.001.03'] as const satisfies readonly Camt060Version[];
 
 const pathSchema = z.string().regex(/^\/[^\s?#]*$/, 'must start with / and contain no query');
@@ -63,7 +66,11 @@ export const bankGatewayConfigSchema = z.object({
   /** From request sent to the last byte of the response. */
   responseTimeoutMs: z.number().int().positive().default(30_000),
   /** Responses larger than this are refused (protects the collector's memory). */
-  maxResponseBytes: z.number().int().positive().default(20 * 1024 * 1024),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   retry: bankRetrySchema.default(bankRetrySchema.parse({})),
   /**
    * Extra `Message-Response-Type` header values and the message type they mean (for a bank that sends

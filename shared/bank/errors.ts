@@ -103,7 +103,10 @@ export class BankRateLimitedError extends BankError {
 export class BankProtocolError extends BankError {
   override name = 'BankProtocolError';
   constructor(message: string, options: BankErrorOptions & { code?: string } = {}) {
-    super(options.code ?? 'bank_protocol_error', message, { ...options, retryable: options.retryable ?? false });
+    super(options.code ?? 'bank_protocol_error', message, {
+      ...options,
+      retryable: options.retryable ?? false,
+    });
   }
 }
 

@@ -1,12 +1,13 @@
 // HTTP adapter of the BankGateway port: HTTPS with mutual TLS to Coop Pank Gateway (or the local simulator),
 // operator end-user headers, timeouts, a response size limit, retries, and typed errors by failure kind.
-import { Agent, request as httpsRequest } from 'node:https';
+
 import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { maskIban } from '#shared/domain/iban.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { maskIbans } from '#shared/observability.ts';
 import { buildCamt060, buildPain001, detectMessageType } from '#shared/iso20022/index.ts';
+import { maskIbans } from '#shared/observability.ts';
 import type {
   AcknowledgeResult,
   BalanceRequest,
@@ -126,7 +127,9 @@ export class HttpBankGateway implements BankGateway {
       // Fail at cold start, not at the first payment, when the key, passphrase or certificate is unusable.
       createSecureContext(tlsOptions);
     } catch (error) {
-      throw new ConfigError('bank client certificate, key or CA bundle could not be loaded', { cause: error });
+      throw new ConfigError('bank client certificate, key or CA bundle could not be loaded', {
+        cause: error,
+      });
     }
     this.#agent = new Agent({ ...tlsOptions, keepAlive: true, maxSockets: 64 });
   }
@@ -279,7 +282,12 @@ export class HttpBankGateway implements BankGateway {
   async #postIdempotent(
     call: HttpCall,
     messageId: string,
-  ): Promise<{ messageId: string; requestId?: string; outcome: 'accepted' | 'already-accepted'; attempts: number }> {
+  ): Promise<{
+    messageId: string;
+    requestId?: string;
+    outcome: 'accepted' | 'already-accepted';
+    attempts: number;
+  }> {
     let attempts = 0;
     try {
       const response = await this.#withRetries(call.operation, () => {
@@ -502,16 +510,26 @@ export class HttpBankGateway implements BankGateway {
     if (isBankError(error)) return error;
     const code = (error as { code?: string } | undefined)?.code ?? '';
     const text = error instanceof Error ? error.message : String(error);
-    if (TLS_AUTH_CODES.has(code) || code.startsWith('ERR_SSL_') || /alert (certificate|bad certificate|unknown ca)/i.test(text)) {
+    if (
+      TLS_AUTH_CODES.has(code) ||
+      code.startsWith('ERR_SSL_') ||
+      /alert (certificate|bad certificate|unknown ca)/i.test(text)
+    ) {
       return new BankAuthenticationError(`TLS handshake with the bank failed (${code || 'tls'})`, {
         operation,
         cause: error,
       });
     }
     if (CONNECTION_CODES.has(code) || /socket hang up|aborted/i.test(text)) {
-      return new BankUnavailableError(`connection to the bank failed (${code || text})`, { operation, cause: error });
+      return new BankUnavailableError(`connection to the bank failed (${code || text})`, {
+        operation,
+        cause: error,
+      });
     }
-    return new BankUnavailableError(`bank call failed (${code || 'unknown error'})`, { operation, cause: error });
+    return new BankUnavailableError(`bank call failed (${code || 'unknown error'})`, {
+      operation,
+      cause: error,
+    });
   }
 
   #mapStatus(call: HttpCall, response: HttpResponse): BankError | undefined {
@@ -585,10 +603,13 @@ function readErrorBody(response: HttpResponse): { code?: string; message?: strin
       const code = [parsed.code, parsed.errorCode, parsed.error].find((v) => typeof v === 'string') as
         | string
         | undefined;
-      const message = [parsed.message, parsed.description, parsed.detail].find((v) => typeof v === 'string') as
-        | string
-        | undefined;
-      return { ...(code ? { code: code.slice(0, 64) } : {}), ...(message ? { message: clean(message) } : {}) };
+      const message = [parsed.message, parsed.description, parsed.detail].find(
+        (v) => typeof v === 'string',
+      ) as string | undefined;
+      return {
+        ...(code ? { code: code.slice(0, 64) } : {}),
+        ...(message ? { message: clean(message) } : {}),
+      };
     } catch {
       // fall through to text
     }

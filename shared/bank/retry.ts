@@ -28,7 +28,10 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const backoff = backoffDelay(attempt, settings, input.random);
   if (error instanceof BankRateLimitedError && error.retryAfterMs !== undefined) {
     if (error.retryAfterMs > settings.maxRetryAfterMs) {
-      return { retry: false, reason: `Retry-After ${error.retryAfterMs} ms exceeds ${settings.maxRetryAfterMs} ms` };
+      return {
+        retry: false,
+        reason: `Retry-After ${error.retryAfterMs} ms exceeds ${settings.maxRetryAfterMs} ms`,
+      };
     }
     return { retry: true, delayMs: Math.max(error.retryAfterMs, backoff) };
   }

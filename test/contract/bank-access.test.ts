@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority } from '#infra/local/bank-simulator/certificates.ts';
 import { findXsdDirectory } from '#infra/local/bank-simulator/documents.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   batch,
   DEMO_ACCOUNT,
@@ -41,7 +41,10 @@ describe('mutual TLS', () => {
   it('maps a certificate from an unknown CA to BankAuthenticationError', async () => {
     const foreign = await createCertificateAuthority('Some Other CA');
     const client = await foreign.sign('CN=Envoice Operator, O=Envoice OU', { usage: 'client' });
-    const gateway = h.makeGateway({}, { certPem: client.certPem, keyPem: client.keyPem, caPem: h.simulator.clientTls.ca });
+    const gateway = h.makeGateway(
+      {},
+      { certPem: client.certPem, keyPem: client.keyPem, caPem: h.simulator.clientTls.ca },
+    );
     await expect(gateway.heartbeat()).rejects.toMatchObject({
       name: 'BankAuthenticationError',
       status: 401,
@@ -56,7 +59,10 @@ describe('mutual TLS', () => {
       {},
       { certPem: h.simulator.clientTls.cert, keyPem: h.simulator.clientTls.key, caPem: foreign.certPem },
     );
-    await expect(gateway.heartbeat()).rejects.toMatchObject({ name: 'BankAuthenticationError', retryable: false });
+    await expect(gateway.heartbeat()).rejects.toMatchObject({
+      name: 'BankAuthenticationError',
+      retryable: false,
+    });
     expect(h.delays.length).toBe(0);
   });
 
@@ -65,7 +71,10 @@ describe('mutual TLS', () => {
       m.loadCertificateAuthority(h.simulator.certificates.ca),
     );
     const stranger = await ca.sign('CN=Somebody Else, O=Other OU', { usage: 'client' });
-    const gateway = h.makeGateway({}, { certPem: stranger.certPem, keyPem: stranger.keyPem, caPem: h.simulator.clientTls.ca });
+    const gateway = h.makeGateway(
+      {},
+      { certPem: stranger.certPem, keyPem: stranger.keyPem, caPem: h.simulator.clientTls.ca },
+    );
     await expect(gateway.heartbeat()).rejects.toMatchObject({ bankErrorCode: 'CERTIFICATE_NOT_REGISTERED' });
   });
 
@@ -76,7 +85,10 @@ describe('mutual TLS', () => {
       caPem: h.simulator.testClientTls.ca,
     };
     await expect(h.makeGateway({}, testCredentials).heartbeat()).resolves.toMatchObject({ ok: true });
-    const live = await startHarness({ settings: { environment: 'live' }, certificates: h.simulator.certificates });
+    const live = await startHarness({
+      settings: { environment: 'live' },
+      certificates: h.simulator.certificates,
+    });
     try {
       await expect(live.makeGateway({}, testCredentials).heartbeat()).rejects.toMatchObject({
         name: 'BankAuthenticationError',
@@ -89,7 +101,9 @@ describe('mutual TLS', () => {
   });
 
   it('fails at construction, not at the first call, when the key does not match or cannot be read', () => {
-    expect(() => h.makeGateway({}, { certPem: h.simulator.clientTls.cert, keyPem: 'not a key' })).toThrow(ConfigError);
+    expect(() => h.makeGateway({}, { certPem: h.simulator.clientTls.cert, keyPem: 'not a key' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('works with a password-protected PKCS#12 bundle', async (context) => {
@@ -98,8 +112,16 @@ describe('mutual TLS', () => {
     writeFileSync(join(dir, 'key.pem'), h.simulator.clientTls.key);
     try {
       execFileSync('openssl', [
-        'pkcs12', '-export', '-in', join(dir, 'cert.pem'), '-inkey', join(dir, 'key.pem'),
-        '-out', join(dir, 'client.p12'), '-passout', 'pass:s3cret',
+        'pkcs12',
+        '-export',
+        '-in',
+        join(dir, 'cert.pem'),
+        '-inkey',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'client.p12'),
+        '-passout',
+        'pass:s3cret',
       ]);
     } catch {
       context.skip('openssl CLI not available to build a .p12');
@@ -108,7 +130,9 @@ describe('mutual TLS', () => {
     const pfx = readFileSync(join(dir, 'client.p12'));
     const gateway = h.makeGateway({}, { pfx, passphrase: 's3cret', caPem: h.simulator.clientTls.ca });
     await expect(gateway.heartbeat()).resolves.toMatchObject({ ok: true });
-    expect(() => h.makeGateway({}, { pfx, passphrase: 'wrong', caPem: h.simulator.clientTls.ca })).toThrow(ConfigError);
+    expect(() => h.makeGateway({}, { pfx, passphrase: 'wrong', caPem: h.simulator.clientTls.ca })).toThrow(
+      ConfigError,
+    );
   });
 });
 
@@ -124,8 +148,15 @@ describe('operator headers and agreements', () => {
   it('refuses a service call without the end-user headers', async () => {
     const singleClient = h.makeGateway({ mode: 'single-client' });
     await expect(
-      singleClient.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]) }),
-    ).rejects.toMatchObject({ name: 'BankRequestRejectedError', status: 400, bankErrorCode: 'END_USER_HEADERS_MISSING' });
+      singleClient.submitPayments({
+        endUser: DEMO_END_USER,
+        batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
+      }),
+    ).rejects.toMatchObject({
+      name: 'BankRequestRejectedError',
+      status: 400,
+      bankErrorCode: 'END_USER_HEADERS_MISSING',
+    });
   });
 
   it('refuses an end user without an agreement', async () => {
@@ -134,7 +165,11 @@ describe('operator headers and agreements', () => {
         endUser: { registryCode: '99999999', country: 'EE' },
         batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
       }),
-    ).rejects.toMatchObject({ name: 'BankNotPermittedError', status: 403, bankErrorCode: 'END_USER_NOT_AUTHORIZED' });
+    ).rejects.toMatchObject({
+      name: 'BankNotPermittedError',
+      status: 403,
+      bankErrorCode: 'END_USER_NOT_AUTHORIZED',
+    });
   });
 
   it('refuses an account outside the agreement and a service the account does not allow', async () => {
@@ -159,7 +194,9 @@ describe('operator headers and agreements', () => {
     const limited = await startHarness({ settings: { maxTransactionsPerMessage: 2 } });
     try {
       const big = batch([1, 2, 3].map((minor) => ({ iban: EXTERNAL_CREDITOR, minor })));
-      await expect(limited.gateway.submitPayments({ endUser: DEMO_END_USER, batch: big })).rejects.toMatchObject({
+      await expect(
+        limited.gateway.submitPayments({ endUser: DEMO_END_USER, batch: big }),
+      ).rejects.toMatchObject({
         name: 'BankRequestRejectedError',
         status: 400,
         bankErrorCode: 'TOO_MANY_TRANSACTIONS',
@@ -173,12 +210,20 @@ describe('operator headers and agreements', () => {
     const { HttpBankGateway } = await import('#shared/bank/http-bank-gateway.ts');
     const { parseBankGatewayConfig } = await import('#shared/bank/config.ts');
     const lines: string[] = [];
-    const record = (message: string, attributes?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(attributes)}`);
+    const record = (message: string, attributes?: Record<string, unknown>) =>
+      lines.push(`${message} ${JSON.stringify(attributes)}`);
     const gateway = new HttpBankGateway(parseBankGatewayConfig({ baseUrl: h.simulator.url }), {
-      credentials: { certPem: h.simulator.clientTls.cert, keyPem: h.simulator.clientTls.key, caPem: h.simulator.clientTls.ca },
+      credentials: {
+        certPem: h.simulator.clientTls.cert,
+        keyPem: h.simulator.clientTls.key,
+        caPem: h.simulator.clientTls.ca,
+      },
       logger: { debug: record, info: record, warn: record },
     });
-    await gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]) });
+    await gateway.submitPayments({
+      endUser: DEMO_END_USER,
+      batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
+    });
     gateway.close();
     const text = lines.join('\n');
     const { maskIban } = await import('#shared/domain/iban.ts');
@@ -203,10 +248,9 @@ describe('XSD validation of received pain.001', () => {
       });
       // a document the codec can read but the XSD refuses (unknown element inserted in the group header)
       const { buildPain001 } = await import('#shared/iso20022/index.ts');
-      const bad = buildPain001(batch([{ iban: EXTERNAL_CREDITOR, minor: 100 }]), { version: 'pain.001.001.03' }).xml.replace(
-        '</GrpHdr>',
-        '<Unexpected>1</Unexpected></GrpHdr>',
-      );
+      const bad = buildPain001(batch([{ iban: EXTERNAL_CREDITOR, minor: 100 }]), {
+        version: 'pain.001.001.03',
+      }).xml.replace('</GrpHdr>', '<Unexpected>1</Unexpected></GrpHdr>');
       const { request } = await import('node:https');
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = request(

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { batch, DEMO_END_USER, drain, EXTERNAL_CREDITOR, type Harness, startHarness } from './bank-harness.ts';
+import {
+  batch,
+  DEMO_END_USER,
+  drain,
+  EXTERNAL_CREDITOR,
+  type Harness,
+  startHarness,
+} from './bank-harness.ts';
 
 describe('faults and retries', () => {
   let h: Harness;
@@ -23,7 +30,11 @@ describe('faults and retries', () => {
 
   it('gives up after maxAttempts with BankUnavailableError', async () => {
     h.simulator.addFault({ kind: 'status', status: 502, route: 'heartbeat', count: 10 });
-    await expect(h.gateway.heartbeat()).rejects.toMatchObject({ name: 'BankUnavailableError', status: 502, retryable: true });
+    await expect(h.gateway.heartbeat()).rejects.toMatchObject({
+      name: 'BankUnavailableError',
+      status: 502,
+      retryable: true,
+    });
     expect(h.delays).toHaveLength(3);
   });
 
@@ -35,7 +46,10 @@ describe('faults and retries', () => {
 
   it('does not wait for a Retry-After longer than the configured maximum', async () => {
     h.simulator.addFault({ kind: 'rate-limit', retryAfterSeconds: 120, route: 'messages-next' });
-    await expect(h.gateway.nextMessage()).rejects.toMatchObject({ name: 'BankRateLimitedError', retryAfterMs: 120_000 });
+    await expect(h.gateway.nextMessage()).rejects.toMatchObject({
+      name: 'BankRateLimitedError',
+      retryAfterMs: 120_000,
+    });
     expect(h.delays).toEqual([]);
   });
 
@@ -63,8 +77,16 @@ describe('faults and retries', () => {
   it('refuses an oversized answer without reading it all (streamed and declared length)', async () => {
     const small = h.makeGateway({ maxResponseBytes: 64 * 1024, retry: { maxAttempts: 1 } });
     h.simulator.addFault({ kind: 'oversized', route: 'messages-next', bytes: 4 * 1024 * 1024 });
-    await expect(small.nextMessage()).rejects.toMatchObject({ name: 'BankResponseTooLargeError', retryable: false });
-    h.simulator.addFault({ kind: 'oversized', route: 'messages-next', bytes: 4 * 1024 * 1024, declareLength: true });
+    await expect(small.nextMessage()).rejects.toMatchObject({
+      name: 'BankResponseTooLargeError',
+      retryable: false,
+    });
+    h.simulator.addFault({
+      kind: 'oversized',
+      route: 'messages-next',
+      bytes: 4 * 1024 * 1024,
+      declareLength: true,
+    });
     await expect(small.nextMessage()).rejects.toMatchObject({ name: 'BankResponseTooLargeError' });
   });
 
@@ -87,7 +109,10 @@ describe('faults and retries', () => {
     h.simulator.addFault({ kind: 'status', status: 503, route: 'payment' }); // then a 503
     const receipt = await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: payment });
     expect(receipt).toMatchObject({ outcome: 'already-accepted', attempts: 3, messageId: payment.messageId });
-    const deliveries = h.simulator.bank.received().filter((r) => r.route === 'payment').slice(-2);
+    const deliveries = h.simulator.bank
+      .received()
+      .filter((r) => r.route === 'payment')
+      .slice(-2);
     expect(h.simulator.bank.batches().filter((b) => b.messageId === payment.messageId)).toHaveLength(1);
     expect(deliveries.map((r) => r.outcome)).toEqual([202, 409]);
     expect(h.simulator.bank.submissionsOf(payment.messageId).map((r) => r.outcome)).toEqual([202]);
@@ -117,8 +142,12 @@ describe('faults and retries', () => {
     const message = await h.gateway.nextMessage();
     h.simulator.addFault({ kind: 'drop-connection', route: 'message-delete' });
     // first attempt deletes then drops; the retry finds it gone
-    await expect(h.gateway.acknowledge(message?.responseId ?? '')).resolves.toMatchObject({ outcome: 'already-gone' });
-    await expect(h.gateway.acknowledge(message?.responseId ?? '')).resolves.toMatchObject({ outcome: 'already-gone' });
+    await expect(h.gateway.acknowledge(message?.responseId ?? '')).resolves.toMatchObject({
+      outcome: 'already-gone',
+    });
+    await expect(h.gateway.acknowledge(message?.responseId ?? '')).resolves.toMatchObject({
+      outcome: 'already-gone',
+    });
   });
 
   it('connection refused maps to BankUnavailableError', async () => {
@@ -126,7 +155,13 @@ describe('faults and retries', () => {
     const { parseBankGatewayConfig } = await import('#shared/bank/config.ts');
     const closed = new HttpBankGateway(
       parseBankGatewayConfig({ baseUrl: 'https://127.0.0.1:1/', retry: { maxAttempts: 1 } }),
-      { credentials: { certPem: h.simulator.clientTls.cert, keyPem: h.simulator.clientTls.key, caPem: h.simulator.clientTls.ca } },
+      {
+        credentials: {
+          certPem: h.simulator.clientTls.cert,
+          keyPem: h.simulator.clientTls.key,
+          caPem: h.simulator.clientTls.ca,
+        },
+      },
     );
     await expect(closed.heartbeat()).rejects.toMatchObject({ name: 'BankUnavailableError', retryable: true });
     closed.close();

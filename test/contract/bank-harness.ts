@@ -1,11 +1,20 @@
 // Shared setup for the bank contract tests: the real simulator (HTTPS + mTLS on a free port, manual clock)
 // and the real HTTP adapter, with a sleep that records retry delays instead of waiting.
-import { type BankGatewayConfigInput, type BankClientCredentials, parseBankGatewayConfig } from '#shared/bank/config.ts';
-import { HttpBankGateway } from '#shared/bank/http-bank-gateway.ts';
-import type { Pain001Batch } from '#shared/iso20022/types.ts';
+
 import { ManualClock } from '#infra/local/bank-simulator/clock.ts';
 import { estonianIban } from '#infra/local/bank-simulator/seed.ts';
-import { type BankSimulator, type BankSimulatorOptions, startBankSimulator } from '#infra/local/bank-simulator/simulator.ts';
+import {
+  type BankSimulator,
+  type BankSimulatorOptions,
+  startBankSimulator,
+} from '#infra/local/bank-simulator/simulator.ts';
+import {
+  type BankClientCredentials,
+  type BankGatewayConfigInput,
+  parseBankGatewayConfig,
+} from '#shared/bank/config.ts';
+import { HttpBankGateway } from '#shared/bank/http-bank-gateway.ts';
+import type { Pain001Batch } from '#shared/iso20022/types.ts';
 
 /** Monday 2026-03-02 10:00 Tallinn (08:00 UTC): a business day before the SEPA cut-off. */
 export const MONDAY_MORNING = '2026-03-02T08:00:00Z';
@@ -107,7 +116,9 @@ export function batch(
           instructionId: `${messageId}-I${index + 1}`,
           amount: { minor: payment.minor, currency: 'EUR' },
           creditor: { name: payment.name ?? 'Kontoritarbed OU', iban: payment.iban },
-          ...(payment.reference ? { remittance: { kind: 'structured' as const, reference: payment.reference } } : {}),
+          ...(payment.reference
+            ? { remittance: { kind: 'structured' as const, reference: payment.reference } }
+            : {}),
         })),
       },
     ],
@@ -115,7 +126,10 @@ export function batch(
 }
 
 /** Reads (and acknowledges) every message currently on the queue. */
-export async function drain(gateway: HttpBankGateway, options: Parameters<HttpBankGateway['nextMessage']>[0] = {}) {
+export async function drain(
+  gateway: HttpBankGateway,
+  options: Parameters<HttpBankGateway['nextMessage']>[0] = {},
+) {
   const messages = [];
   for (let i = 0; i < 500; i++) {
     const message = await gateway.nextMessage(options);

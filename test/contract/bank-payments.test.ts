@@ -1,7 +1,16 @@
-import { parsePain002 } from '#shared/iso20022/index.ts';
-import { estonianIban } from '#infra/local/bank-simulator/seed.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, COOP_CREDITOR, DEMO_ACCOUNT, DEMO_END_USER, drain, EXTERNAL_CREDITOR, type Harness, startHarness } from './bank-harness.ts';
+import { estonianIban } from '#infra/local/bank-simulator/seed.ts';
+import { parsePain002 } from '#shared/iso20022/index.ts';
+import {
+  batch,
+  COOP_CREDITOR,
+  DEMO_ACCOUNT,
+  DEMO_END_USER,
+  drain,
+  EXTERNAL_CREDITOR,
+  type Harness,
+  startHarness,
+} from './bank-harness.ts';
 
 describe('payments: adapter against the simulator over mTLS', () => {
   let h: Harness;
@@ -20,7 +29,12 @@ describe('payments: adapter against the simulator over mTLS', () => {
   it('submits a pain.001 and reports received, pending signature, then executed after signing', async () => {
     const payment = batch([{ iban: COOP_CREDITOR, minor: 12_345 }]);
     const receipt = await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: payment });
-    expect(receipt).toMatchObject({ messageId: payment.messageId, outcome: 'accepted', attempts: 1, numberOfTransactions: 1 });
+    expect(receipt).toMatchObject({
+      messageId: payment.messageId,
+      outcome: 'accepted',
+      attempts: 1,
+      numberOfTransactions: 1,
+    });
     expect(receipt.requestId).toBeTruthy();
 
     const before = await drain(h.gateway);
@@ -34,7 +48,9 @@ describe('payments: adapter against the simulator over mTLS', () => {
     const report = parsePain002(after[0]?.body ?? '');
     expect(report.originalMessageId).toBe(payment.messageId);
     expect(report.groupStatus).toBe('ACSC');
-    expect(report.transactions).toMatchObject([{ originalEndToEndId: `${payment.messageId}-E1`, status: 'ACSC' }]);
+    expect(report.transactions).toMatchObject([
+      { originalEndToEndId: `${payment.messageId}-E1`, status: 'ACSC' },
+    ]);
     // the ledger moved: debtor debited, Coop creditor credited, camt.054 for both sides queued
     expect(h.simulator.bank.ledger.get(COOP_CREDITOR)?.balanceMinor).toBe(12_345);
     const notifications = await drain(h.gateway, { type: 'camt.054' });
@@ -90,19 +106,33 @@ describe('payments: auto-sign and timing', () => {
     h.clock.set('2026-03-07T20:00:00Z'); // Saturday evening
     const payment = batch([{ iban: EXTERNAL_CREDITOR, minor: 1_000 }], { date: '2026-03-07' });
     await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: payment });
-    const statuses = (await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus);
+    const statuses = (await drain(h.gateway, { type: 'pain.002' })).map(
+      (m) => parsePain002(m.body).groupStatus,
+    );
     expect(statuses).toEqual(['ACTC', 'PDNG', 'ACSC']);
     expect(h.simulator.bank.batch(payment.messageId)?.payments[0]?.scheme).toBe('instant');
     await h.close();
   });
 
   it('a SEPA payment (over the instant limit) signed after the 15:30 cut-off executes next business day', async () => {
-    const h = await startHarness({ seed: { endUsers: [{ registryCode: '12345678', name: 'Rich OU', accounts: [{ iban: DEMO_ACCOUNT, balanceMinor: 50_000_000 }] }] } });
+    const h = await startHarness({
+      seed: {
+        endUsers: [
+          {
+            registryCode: '12345678',
+            name: 'Rich OU',
+            accounts: [{ iban: DEMO_ACCOUNT, balanceMinor: 50_000_000 }],
+          },
+        ],
+      },
+    });
     h.clock.set('2026-03-06T14:00:00Z'); // Friday 16:00 Tallinn
     const payment = batch([{ iban: EXTERNAL_CREDITOR, minor: 20_000_000 }], { date: '2026-03-06' });
     await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: payment });
     h.simulator.sign(payment.messageId);
-    const signed = (await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus);
+    const signed = (await drain(h.gateway, { type: 'pain.002' })).map(
+      (m) => parsePain002(m.body).groupStatus,
+    );
     expect(signed).toEqual(['ACTC', 'PDNG', 'ACSP']);
     expect(h.simulator.bank.batch(payment.messageId)?.payments[0]).toMatchObject({
       scheme: 'sepa',
@@ -111,7 +141,9 @@ describe('payments: auto-sign and timing', () => {
     h.simulator.advanceTime(2 * 86_400_000); // Sunday: still nothing
     expect(await h.gateway.nextMessage({ type: 'pain.002' })).toBeUndefined();
     h.simulator.advanceTime(86_400_000); // Monday
-    const executed = (await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus);
+    const executed = (await drain(h.gateway, { type: 'pain.002' })).map(
+      (m) => parsePain002(m.body).groupStatus,
+    );
     expect(executed).toEqual(['ACSC']);
     const entry = h.simulator.bank.ledger.get(DEMO_ACCOUNT)?.entries.at(-1);
     expect(entry?.bookingDate).toBe('2026-03-09');

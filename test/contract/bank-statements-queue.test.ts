@@ -1,6 +1,6 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isValidEstonianReference } from '#shared/domain/reference.ts';
 import { parseCamt052, parseCamt053, parseCamt054, parsePain002 } from '#shared/iso20022/index.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   batch,
   COOP_CREDITOR,
@@ -23,11 +23,19 @@ describe('statements, balances and notifications', () => {
 
   it('builds a consistent camt.053 from the ledger, with incoming payments carrying Estonian references', async () => {
     // Monday: an outgoing payment and two incoming ones; Tuesday: one incoming.
-    await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1_000_00 }]) });
+    await h.gateway.submitPayments({
+      endUser: DEMO_END_USER,
+      batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1_000_00 }]),
+    });
     const generated = h.simulator.generateIncomingPayments(2, [DEMO_ACCOUNT]);
     expect(generated.every((entry) => isValidEstonianReference(entry.creditorReference ?? ''))).toBe(true);
     h.simulator.advanceTime(86_400_000);
-    h.simulator.addIncomingPayment({ iban: DEMO_ACCOUNT, amountMinor: 55_00, debtorName: 'Mari Kask', reference: '1232' });
+    h.simulator.addIncomingPayment({
+      iban: DEMO_ACCOUNT,
+      amountMinor: 55_00,
+      debtorName: 'Mari Kask',
+      reference: '1232',
+    });
     h.simulator.advanceTime(86_400_000); // now Wednesday: Monday and Tuesday are complete days
     await drain(h.gateway);
 
@@ -56,14 +64,21 @@ describe('statements, balances and notifications', () => {
   });
 
   it('refuses an intraday statement and a repeated request id', async () => {
-    const today = { endUser: DEMO_END_USER, iban: DEMO_ACCOUNT, fromDate: '2026-03-04', toDate: '2026-03-04' };
+    const today = {
+      endUser: DEMO_END_USER,
+      iban: DEMO_ACCOUNT,
+      fromDate: '2026-03-04',
+      toDate: '2026-03-04',
+    };
     await expect(h.gateway.requestStatement({ ...today, messageId: 'STM-TODAY' })).rejects.toMatchObject({
       name: 'BankRequestRejectedError',
       bankErrorCode: 'STATEMENT_PERIOD_INVALID',
     });
     const yesterday = { ...today, fromDate: '2026-03-03', toDate: '2026-03-03', messageId: 'STM-ONCE' };
     await h.gateway.requestStatement(yesterday);
-    await expect(h.gateway.requestStatement(yesterday)).rejects.toMatchObject({ name: 'BankDuplicateMessageError' });
+    await expect(h.gateway.requestStatement(yesterday)).rejects.toMatchObject({
+      name: 'BankDuplicateMessageError',
+    });
     await drain(h.gateway);
   });
 
@@ -78,7 +93,10 @@ describe('statements, balances and notifications', () => {
 
   it('sends a camt.054 for each booked transaction, to the account owner', async () => {
     await drain(h.gateway);
-    await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: COOP_CREDITOR, minor: 321 }]) });
+    await h.gateway.submitPayments({
+      endUser: DEMO_END_USER,
+      batch: batch([{ iban: COOP_CREDITOR, minor: 321 }]),
+    });
     const notifications = await drain(h.gateway, { type: 'camt.054' });
     expect(notifications).toHaveLength(1); // the creditor account belongs to nobody the operator serves
     const entry = parseCamt054(notifications[0]?.body ?? '').statements[0]?.entries[0];
@@ -105,7 +123,9 @@ describe('message queue', () => {
     const first = await h.gateway.nextMessage();
     const again = await h.gateway.nextMessage();
     expect(again?.responseId).toBe(first?.responseId);
-    expect(await h.gateway.getMessage(first?.responseId ?? '')).toMatchObject({ responseId: first?.responseId });
+    expect(await h.gateway.getMessage(first?.responseId ?? '')).toMatchObject({
+      responseId: first?.responseId,
+    });
     await h.gateway.acknowledge(first?.responseId ?? '');
     expect(await h.gateway.getMessage(first?.responseId ?? '')).toBeUndefined();
     const second = await h.gateway.nextMessage();
@@ -113,7 +133,10 @@ describe('message queue', () => {
   });
 
   it('acknowledges a batch of messages in one call and reports the ones already gone', async () => {
-    await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]) });
+    await h.gateway.submitPayments({
+      endUser: DEMO_END_USER,
+      batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
+    });
     const ids = h.simulator.bank.queue.pending().map((m) => m.responseId);
     expect(ids).toHaveLength(2);
     const results = await h.gateway.acknowledgeMany([...ids, 'MSG-UNKNOWN']);
@@ -136,8 +159,13 @@ describe('message queue', () => {
   });
 
   it('filters by end user when the headers are sent', async () => {
-    await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]) });
-    expect(await h.gateway.nextMessage({ endUser: { registryCode: '87654321', country: 'EE' } })).toBeUndefined();
+    await h.gateway.submitPayments({
+      endUser: DEMO_END_USER,
+      batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
+    });
+    expect(
+      await h.gateway.nextMessage({ endUser: { registryCode: '87654321', country: 'EE' } }),
+    ).toBeUndefined();
     expect(await h.gateway.nextMessage({ endUser: DEMO_END_USER })).toBeDefined();
   });
 });
@@ -154,25 +182,32 @@ describe('scenario rules as data', () => {
       settings: { signing: 'auto' },
     });
     try {
-      const rejected = batch([{ iban: EXTERNAL_CREDITOR, minor: 10, name: 'Fraud Ltd' }, { iban: EXTERNAL_CREDITOR, minor: 20 }]);
+      const rejected = batch([
+        { iban: EXTERNAL_CREDITOR, minor: 10, name: 'Fraud Ltd' },
+        { iban: EXTERNAL_CREDITOR, minor: 20 },
+      ]);
       await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: rejected });
-      const final = parsePain002((await drain(h.gateway)).filter((m) => m.type === 'pain.002').at(-1)?.body ?? '');
+      const final = parsePain002(
+        (await drain(h.gateway)).filter((m) => m.type === 'pain.002').at(-1)?.body ?? '',
+      );
       expect(final.groupStatus).toBe('PART');
       expect(final.transactions[0]?.reasons[0]?.code).toBe('RR04');
 
       const delayed = batch([{ iban: EXTERNAL_CREDITOR, minor: 777 }]);
       await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: delayed });
-      expect((await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus)).toEqual([
-        'ACTC',
-        'PDNG',
-        'ACSP',
-      ]);
+      expect(
+        (await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus),
+      ).toEqual(['ACTC', 'PDNG', 'ACSP']);
       h.simulator.advanceTime(3_600_000);
-      expect(parsePain002((await drain(h.gateway, { type: 'pain.002' }))[0]?.body ?? '').groupStatus).toBe('ACSC');
+      expect(parsePain002((await drain(h.gateway, { type: 'pain.002' }))[0]?.body ?? '').groupStatus).toBe(
+        'ACSC',
+      );
 
       const silent = batch([{ iban: EXTERNAL_CREDITOR, minor: 5 }], { messageId: 'MSG-SILENT-1' });
       await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: silent });
-      expect((await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus)).toEqual(['ACTC']);
+      expect(
+        (await drain(h.gateway, { type: 'pain.002' })).map((m) => parsePain002(m.body).groupStatus),
+      ).toEqual(['ACTC']);
 
       const doubled = batch([{ iban: EXTERNAL_CREDITOR, minor: 888 }]);
       await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: doubled });
@@ -187,13 +222,23 @@ describe('scenario rules as data', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'scenarios-')), 'rules.json');
-    writeFileSync(file, JSON.stringify({ rules: [{ match: { messageId: 'MSG-X' }, action: { type: 'reject-message', reasonCode: 'FF01' } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rules: [{ match: { messageId: 'MSG-X' }, action: { type: 'reject-message', reasonCode: 'FF01' } }],
+      }),
+    );
     const h = await startHarness({ scenarioFile: file });
     try {
-      await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }], { messageId: 'MSG-X' }) });
+      await h.gateway.submitPayments({
+        endUser: DEMO_END_USER,
+        batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }], { messageId: 'MSG-X' }),
+      });
       const report = parsePain002((await drain(h.gateway))[0]?.body ?? '');
       expect(report).toMatchObject({ groupStatus: 'RJCT', groupReasons: [{ code: 'FF01' }] });
-      expect(() => h.simulator.addScenario({ action: { type: 'reject', reasonCode: 'nope' } } as never)).toThrow();
+      expect(() =>
+        h.simulator.addScenario({ action: { type: 'reject', reasonCode: 'nope' } } as never),
+      ).toThrow();
     } finally {
       await h.close();
     }
@@ -202,7 +247,11 @@ describe('scenario rules as data', () => {
 
 describe('configuration only: header names, paths and message versions', () => {
   it('runs the same flow with other end-user header names, paths and pain.001/.002 versions', async () => {
-    const headers = { endUserCode: 'X-End-User-Registry-Code', endUserCountry: 'X-End-User-Country', responseType: 'X-Message-Type' };
+    const headers = {
+      endUserCode: 'X-End-User-Registry-Code',
+      endUserCountry: 'X-End-User-Country',
+      responseType: 'X-Message-Type',
+    };
     const paths = { payment: '/v2/payments', nextMessage: '/v2/inbox/next', message: '/v2/inbox/{id}' };
     const h = await startHarness(
       {
@@ -238,7 +287,12 @@ describe('configuration only: header names, paths and message versions', () => {
       expect(final.groupStatus).toBe('ACSC');
       // and the default names no longer work against this bank
       const defaults = h.makeGateway({ headers: {}, paths: {} });
-      await expect(defaults.submitPayments({ endUser: DEMO_END_USER, batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]) })).rejects.toMatchObject({
+      await expect(
+        defaults.submitPayments({
+          endUser: DEMO_END_USER,
+          batch: batch([{ iban: EXTERNAL_CREDITOR, minor: 1 }]),
+        }),
+      ).rejects.toMatchObject({
         status: 404,
       });
     } finally {

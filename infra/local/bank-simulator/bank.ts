@@ -128,7 +128,8 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(value),
 });
-const refuse = (refusal: Refusal): ApiResponse => json(refusal.status, { code: refusal.code, message: refusal.message });
+const refuse = (refusal: Refusal): ApiResponse =>
+  json(refusal.status, { code: refusal.code, message: refusal.message });
 
 export class SimulatedBank {
   readonly settings: SimulatorSettings;
@@ -235,7 +236,11 @@ export class SimulatedBank {
     if (refusal) return this.#record(request, refuse(refusal));
     const endUser = this.#endUser(request.headers);
     const queueRoute = request.route.startsWith('message');
-    if (request.route !== 'heartbeat' && !endUser && (!queueRoute || this.settings.requireEndUserHeadersForQueue)) {
+    if (
+      request.route !== 'heartbeat' &&
+      !endUser &&
+      (!queueRoute || this.settings.requireEndUserHeadersForQueue)
+    ) {
       const names = this.settings.headers;
       return this.#record(
         request,
@@ -253,7 +258,11 @@ export class SimulatedBank {
     let response: ApiResponse;
     switch (request.route) {
       case 'heartbeat':
-        response = json(200, { status: 'ok', time: this.clock.now().toISOString(), environment: this.settings.environment });
+        response = json(200, {
+          status: 'ok',
+          time: this.clock.now().toISOString(),
+          environment: this.settings.environment,
+        });
         break;
       case 'payment':
         response = await this.#submitPayment(request, endUser as EndUserRef);
@@ -302,7 +311,9 @@ export class SimulatedBank {
       bytes: request.body.length,
       ...(endUser ? { endUser } : {}),
       ...(code ? { code } : {}),
-      ...(response.headers?.['x-simulator-message-id'] ? { messageId: response.headers['x-simulator-message-id'] } : {}),
+      ...(response.headers?.['x-simulator-message-id']
+        ? { messageId: response.headers['x-simulator-message-id'] }
+        : {}),
     });
     if (this.#received.length > 10_000) this.#received.shift();
     return response;
@@ -310,7 +321,11 @@ export class SimulatedBank {
 
   #authenticate(client: ClientIdentity): Refusal | undefined {
     if (!client.presented) {
-      return { status: 401, code: 'CERTIFICATE_REQUIRED', message: 'a client certificate is required (mutual TLS)' };
+      return {
+        status: 401,
+        code: 'CERTIFICATE_REQUIRED',
+        message: 'a client certificate is required (mutual TLS)',
+      };
     }
     if (!client.authorized) {
       return {
@@ -320,10 +335,18 @@ export class SimulatedBank {
       };
     }
     if (this.settings.environment === 'live' && client.organizationalUnit === 'TEST') {
-      return { status: 401, code: 'TEST_CERTIFICATE_IN_LIVE', message: 'a test certificate cannot be used in live' };
+      return {
+        status: 401,
+        code: 'TEST_CERTIFICATE_IN_LIVE',
+        message: 'a test certificate cannot be used in live',
+      };
     }
     if (!client.commonName || !this.settings.operatorCommonNames.includes(client.commonName)) {
-      return { status: 401, code: 'CERTIFICATE_NOT_REGISTERED', message: 'certificate is not registered for Gateway' };
+      return {
+        status: 401,
+        code: 'CERTIFICATE_NOT_REGISTERED',
+        message: 'certificate is not registered for Gateway',
+      };
     }
     return undefined;
   }
@@ -344,17 +367,26 @@ export class SimulatedBank {
 
   async #submitPayment(request: ApiRequest, endUser: EndUserRef): Promise<ApiResponse> {
     if (request.body.length > this.settings.maxRequestBytes) {
-      return json(413, { code: 'MESSAGE_TOO_LARGE', message: `message exceeds ${this.settings.maxRequestBytes} bytes` });
+      return json(413, {
+        code: 'MESSAGE_TOO_LARGE',
+        message: `message exceeds ${this.settings.maxRequestBytes} bytes`,
+      });
     }
     const xml = request.body.toString('utf8');
     let parsed: ParsedPain001;
     try {
       parsed = documents.parsePain001(xml, this.settings.maxRequestBytes);
     } catch (error) {
-      return json(400, { code: 'MESSAGE_INVALID', message: `not a readable pain.001: ${(error as Error).message}` });
+      return json(400, {
+        code: 'MESSAGE_INVALID',
+        message: `not a readable pain.001: ${(error as Error).message}`,
+      });
     }
     if (this.#batches.has(parsed.messageId)) {
-      return json(409, { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` });
+      return json(409, {
+        code: 'DUPLICATE_MESSAGE_ID',
+        message: `message ${parsed.messageId} was already received`,
+      });
     }
     if (this.settings.validateXsd) {
       const validation = await validateReceived(xml);
@@ -369,7 +401,10 @@ export class SimulatedBank {
     if (problem) return refuse(problem);
     // Re-check after the awaits: a concurrent request may have delivered the same MsgId meanwhile.
     if (this.#batches.has(parsed.messageId)) {
-      return json(409, { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` });
+      return json(409, {
+        code: 'DUPLICATE_MESSAGE_ID',
+        message: `message ${parsed.messageId} was already received`,
+      });
     }
     const requestId = this.#nextId('REQ');
     const batch = this.#createBatch(parsed, endUser, requestId, xml);
@@ -383,7 +418,8 @@ export class SimulatedBank {
 
   #checkPain001(parsed: ParsedPain001, endUser: EndUserRef): Refusal | undefined {
     const transactions = parsed.paymentGroups.reduce((sum, group) => sum + group.payments.length, 0);
-    if (transactions === 0) return { status: 400, code: 'MESSAGE_INVALID', message: 'pain.001 has no transactions' };
+    if (transactions === 0)
+      return { status: 400, code: 'MESSAGE_INVALID', message: 'pain.001 has no transactions' };
     if (transactions > this.settings.maxTransactionsPerMessage) {
       return {
         status: 400,
@@ -402,7 +438,11 @@ export class SimulatedBank {
     const total = amounts.reduce((sum, amount) => sum + amount.minor, 0);
     const currency = amounts[0]?.currency ?? 'EUR';
     if (parsed.controlSum !== undefined && !controlSumMatches(parsed.controlSum, currency, total)) {
-      return { status: 400, code: 'CONTROL_VALUES_MISMATCH', message: 'CtrlSum does not equal the sum of amounts' };
+      return {
+        status: 400,
+        code: 'CONTROL_VALUES_MISMATCH',
+        message: 'CtrlSum does not equal the sum of amounts',
+      };
     }
     const endToEndIds = new Set<string>();
     for (const group of parsed.paymentGroups) {
@@ -412,7 +452,11 @@ export class SimulatedBank {
       const account = this.ledger.get(debtor);
       for (const payment of group.payments) {
         if (endToEndIds.has(payment.endToEndId)) {
-          return { status: 400, code: 'DUPLICATE_END_TO_END_ID', message: `end-to-end id ${payment.endToEndId} repeats` };
+          return {
+            status: 400,
+            code: 'DUPLICATE_END_TO_END_ID',
+            message: `end-to-end id ${payment.endToEndId} repeats`,
+          };
         }
         endToEndIds.add(payment.endToEndId);
         if (account && payment.amount.currency !== account.currency) {
@@ -505,7 +549,9 @@ export class SimulatedBank {
     }
     if (statuses.received) {
       const code = statuses.received;
-      this.scheduler.schedule(receivedAt, `received ${batch.messageId}`, () => this.#sendStatus(batch, code, []));
+      this.scheduler.schedule(receivedAt, `received ${batch.messageId}`, () =>
+        this.#sendStatus(batch, code, []),
+      );
     }
     const pendingAt = receivedAt + delays.pendingSignatureMs;
     if (statuses.pendingSignature) {
@@ -563,11 +609,19 @@ export class SimulatedBank {
         later.push(payment);
         if (!payment.effects.reject) this.ledger.reserve(payment.debtorIban, payment.amountMinor);
       }
-      this.scheduler.schedule(executeAt, `execute ${payment.endToEndId}`, () => this.#execute(batch, payment));
+      this.scheduler.schedule(executeAt, `execute ${payment.endToEndId}`, () =>
+        this.#execute(batch, payment),
+      );
     }
     const scheduledStatus = this.settings.statuses.scheduled;
     if (later.length > 0 && scheduledStatus) {
-      this.#sendStatus(batch, scheduledStatus, later, undefined, later.length === batch.payments.length ? scheduledStatus : 'PDNG');
+      this.#sendStatus(
+        batch,
+        scheduledStatus,
+        later,
+        undefined,
+        later.length === batch.payments.length ? scheduledStatus : 'PDNG',
+      );
     }
     this.tick();
     return batch;
@@ -606,7 +660,8 @@ export class SimulatedBank {
       payment.status = 'rejected';
       payment.reasonCode = code;
     };
-    const wasReserved = payment.executeAt !== undefined && Date.parse(payment.executeAt) > Date.parse(batch.signedAt ?? '');
+    const wasReserved =
+      payment.executeAt !== undefined && Date.parse(payment.executeAt) > Date.parse(batch.signedAt ?? '');
     if (wasReserved && !payment.effects.reject) this.ledger.release(payment.debtorIban, payment.amountMinor);
     const creditorCheck = checkIban(payment.creditorIban);
     const creditorAtCoop = estonianBankCode(payment.creditorIban) === this.settings.bankCode;
@@ -663,7 +718,8 @@ export class SimulatedBank {
     if (open.length > 0) return;
     batch.status = 'completed';
     const executed = batch.payments.filter((p) => p.status === 'executed').length;
-    const group = executed === batch.payments.length ? this.settings.statuses.executed : executed === 0 ? 'RJCT' : 'PART';
+    const group =
+      executed === batch.payments.length ? this.settings.statuses.executed : executed === 0 ? 'RJCT' : 'PART';
     this.#sendStatus(batch, group, batch.payments);
   }
 
@@ -690,12 +746,14 @@ export class SimulatedBank {
           ? this.settings.statuses.executed
           : payment.status === 'rejected'
             ? 'RJCT'
-            : (this.settings.statuses.scheduled || 'ACSP'),
+            : this.settings.statuses.scheduled || 'ACSP',
       reasons: payment.reasonCode
         ? [
             {
               code: payment.reasonCode,
-              additionalInfo: payment.effects.reject?.additionalInfo ? [payment.effects.reject.additionalInfo] : [],
+              additionalInfo: payment.effects.reject?.additionalInfo
+                ? [payment.effects.reject.additionalInfo]
+                : [],
             },
           ]
         : [],
@@ -727,10 +785,16 @@ export class SimulatedBank {
     try {
       parsed = documents.parseCamt060(request.body.toString('utf8'), this.settings.maxRequestBytes);
     } catch (error) {
-      return json(400, { code: 'MESSAGE_INVALID', message: `not a readable camt.060: ${(error as Error).message}` });
+      return json(400, {
+        code: 'MESSAGE_INVALID',
+        message: `not a readable camt.060: ${(error as Error).message}`,
+      });
     }
     if (this.#reportRequests.has(parsed.messageId)) {
-      return json(409, { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` });
+      return json(409, {
+        code: 'DUPLICATE_MESSAGE_ID',
+        message: `message ${parsed.messageId} was already received`,
+      });
     }
     const iban = normalizeIban(parsed.account.iban);
     const refusal = this.agreements.check(endUser, 'statements', iban);
@@ -763,7 +827,8 @@ export class SimulatedBank {
     const requestId = this.#nextId('REQ');
     const delay = family === 'camt.053' ? this.settings.delays.statementMs : this.settings.delays.balanceMs;
     this.scheduler.schedule(this.clock.now().getTime() + delay, `${family} ${parsed.messageId}`, () => {
-      if (family === 'camt.053') this.#sendStatement(account, parsed.fromDate, parsed.toDate, endUser, requestId);
+      if (family === 'camt.053')
+        this.#sendStatement(account, parsed.fromDate, parsed.toDate, endUser, requestId);
       else this.#sendBalance(account, endUser, requestId);
     });
     this.tick();
@@ -788,7 +853,12 @@ export class SimulatedBank {
       createdAt: tallinnDateTime(now),
       from: tallinnDateTime(tallinnInstant(day.date, '00:00')),
       to: tallinnDateTime(new Date(tallinnInstant(addDays(day.date, 1), '00:00').getTime() - 1000)),
-      account: { iban: account.iban, currency: account.currency, ownerName: account.ownerName, servicerBic: this.settings.bic },
+      account: {
+        iban: account.iban,
+        currency: account.currency,
+        ownerName: account.ownerName,
+        servicerBic: this.settings.bic,
+      },
       balances: [
         this.#balance('OPBD', day.openingBalanceMinor, account.currency, addDays(day.date, -1)),
         this.#balance('CLBD', day.closingBalanceMinor, account.currency, day.date),
@@ -798,7 +868,13 @@ export class SimulatedBank {
     return { messageId: this.#nextId('C53'), createdAt: tallinnDateTime(now), statements };
   }
 
-  #sendStatement(account: LedgerAccount, from: string, to: string, endUser: EndUserRef, requestId: string): void {
+  #sendStatement(
+    account: LedgerAccount,
+    from: string,
+    to: string,
+    endUser: EndUserRef,
+    requestId: string,
+  ): void {
     const body = documents.camt053(this.#statementInput(account, from, to));
     this.#enqueue('camt.053', 'camt.053.001.02', body, endUser, requestId);
   }
@@ -813,7 +889,12 @@ export class SimulatedBank {
         {
           id: `${today.replaceAll('-', '')}-${account.iban.slice(-12)}`,
           createdAt: tallinnDateTime(now),
-          account: { iban: account.iban, currency: account.currency, ownerName: account.ownerName, servicerBic: this.settings.bic },
+          account: {
+            iban: account.iban,
+            currency: account.currency,
+            ownerName: account.ownerName,
+            servicerBic: this.settings.bic,
+          },
           balances: [
             this.#balance('ITBD', account.balanceMinor, account.currency, today),
             this.#balance(
@@ -887,7 +968,12 @@ export class SimulatedBank {
         {
           id: entry.reference.slice(0, 35),
           createdAt: tallinnDateTime(now),
-          account: { iban, currency: account.currency, ownerName: account.ownerName, servicerBic: this.settings.bic },
+          account: {
+            iban,
+            currency: account.currency,
+            ownerName: account.ownerName,
+            servicerBic: this.settings.bic,
+          },
           balances: [],
           entries: [this.#buildEntry(account, entry)],
         },
@@ -904,7 +990,10 @@ export class SimulatedBank {
     const now = this.clock.now();
     const date = tallinnDate(now);
     const reference =
-      input.reference ?? (input.generateReference ? createEstonianReference(String(100 + Math.floor(this.#random() * 9_999_900))) : undefined);
+      input.reference ??
+      (input.generateReference
+        ? createEstonianReference(String(100 + Math.floor(this.#random() * 9_999_900)))
+        : undefined);
     const entry = this.ledger.book(iban, {
       bookedAt: now.toISOString(),
       bookingDate: date,
@@ -926,7 +1015,9 @@ export class SimulatedBank {
 
   /** Generates `count` incoming payments with valid Estonian reference numbers, spread over the given accounts. */
   generateIncomingPayments(count: number, ibans?: string[]): LedgerEntry[] {
-    const targets = ibans?.length ? ibans : this.agreements.list().flatMap((a) => a.accounts.map((x) => x.iban));
+    const targets = ibans?.length
+      ? ibans
+      : this.agreements.list().flatMap((a) => a.accounts.map((x) => x.iban));
     if (targets.length === 0) return [];
     const payers = ['Mets ja Meri OÜ', 'Kalju Tamm', 'Põhjala Ehitus AS', 'Tallinna Kohvik OÜ', 'Mari Kask'];
     const entries: LedgerEntry[] = [];
@@ -949,7 +1040,13 @@ export class SimulatedBank {
   // ---------------------------------------------------------------------------------------------
   // Queue
 
-  #enqueue(family: MessageFamily, version: string, body: string, endUser: QueueEndUser, requestId?: string): QueuedMessage {
+  #enqueue(
+    family: MessageFamily,
+    version: string,
+    body: string,
+    endUser: QueueEndUser,
+    requestId?: string,
+  ): QueuedMessage {
     return this.queue.enqueue({
       family,
       typeHeader: this.settings.messageTypeHeaderValues[family] ?? version,
@@ -961,7 +1058,13 @@ export class SimulatedBank {
   }
 
   /** Puts a raw document on the queue (malformed XML, foreign documents, hand-made messages). */
-  injectMessage(input: { body: string; typeHeader?: string; endUser?: EndUserRef; requestId?: string; front?: boolean }): QueuedMessage {
+  injectMessage(input: {
+    body: string;
+    typeHeader?: string;
+    endUser?: EndUserRef;
+    requestId?: string;
+    front?: boolean;
+  }): QueuedMessage {
     const endUser = input.endUser ?? this.agreements.list()[0];
     const message = {
       family: 'unknown' as const,
@@ -982,7 +1085,10 @@ export class SimulatedBank {
       [names.responseType]: message.typeHeader,
       ...(message.requestId ? { [names.requestId]: message.requestId } : {}),
       ...(message.endUser
-        ? { [names.endUserCode]: message.endUser.registryCode, [names.endUserCountry]: message.endUser.country }
+        ? {
+            [names.endUserCode]: message.endUser.registryCode,
+            [names.endUserCountry]: message.endUser.country,
+          }
         : {}),
     };
   }
@@ -1011,7 +1117,10 @@ export class SimulatedBank {
       ids = undefined;
     }
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string') || ids.length > 1000) {
-      return json(400, { code: 'REQUEST_INVALID', message: 'body must be a JSON array of at most 1000 message ids' });
+      return json(400, {
+        code: 'REQUEST_INVALID',
+        message: 'body must be a JSON array of at most 1000 message ids',
+      });
     }
     const now = this.clock.now();
     const notFound = (ids as string[]).filter((id) => !this.queue.acknowledge(id, now));

@@ -39,7 +39,11 @@ export function createControlServer(simulator: BankSimulator): Server {
   const routes: [string, RegExp, Handler][] = [
     ['GET', /^\/control\/state$/, () => bank.summary()],
     ['GET', /^\/control\/agreements$/, () => bank.agreements.list()],
-    ['POST', /^\/control\/agreements$/, ({ body }) => simulator.addEndUser(body as Parameters<BankSimulator['addEndUser']>[0])],
+    [
+      'POST',
+      /^\/control\/agreements$/,
+      ({ body }) => simulator.addEndUser(body as Parameters<BankSimulator['addEndUser']>[0]),
+    ],
     [
       'GET',
       /^\/control\/accounts\/([^/]+)$/,
@@ -53,7 +57,11 @@ export function createControlServer(simulator: BankSimulator): Server {
       'GET',
       /^\/control\/accounts\/([^/]+)\/statement$/,
       ({ params, query }) => ({
-        xml: bank.buildStatement(decodeURIComponent(params[0] ?? ''), query.get('from') ?? '', query.get('to') ?? ''),
+        xml: bank.buildStatement(
+          decodeURIComponent(params[0] ?? ''),
+          query.get('from') ?? '',
+          query.get('to') ?? '',
+        ),
       }),
     ],
     ['GET', /^\/control\/payments$/, () => bank.batches().map(({ xml: _xml, ...batch }) => batch)],
@@ -67,25 +75,43 @@ export function createControlServer(simulator: BankSimulator): Server {
         return rest;
       },
     ],
-    ['POST', /^\/control\/payments\/sign-all$/, ({ body }) => ({ signed: simulator.signAll(endUserOf(body)) })],
-    ['POST', /^\/control\/payments\/([^/]+)\/sign$/, ({ params }) => summary(simulator.sign(decodeURIComponent(params[0] ?? '')))],
+    [
+      'POST',
+      /^\/control\/payments\/sign-all$/,
+      ({ body }) => ({ signed: simulator.signAll(endUserOf(body)) }),
+    ],
+    [
+      'POST',
+      /^\/control\/payments\/([^/]+)\/sign$/,
+      ({ params }) => summary(simulator.sign(decodeURIComponent(params[0] ?? ''))),
+    ],
     [
       'POST',
       /^\/control\/payments\/([^/]+)\/decline$/,
       ({ params, body }) =>
-        summary(simulator.decline(decodeURIComponent(params[0] ?? ''), (body as { reasonCode?: string }).reasonCode)),
+        summary(
+          simulator.decline(
+            decodeURIComponent(params[0] ?? ''),
+            (body as { reasonCode?: string }).reasonCode,
+          ),
+        ),
     ],
     [
       'POST',
       /^\/control\/signing-mode$/,
       ({ body }) => {
         const mode = (body as { mode?: string }).mode;
-        if (mode !== 'auto' && mode !== 'manual') throw new HttpProblem(400, 'mode must be "auto" or "manual"');
+        if (mode !== 'auto' && mode !== 'manual')
+          throw new HttpProblem(400, 'mode must be "auto" or "manual"');
         simulator.setSigningMode(mode);
         return { mode };
       },
     ],
-    ['POST', /^\/control\/incoming-payments$/, ({ body }) => simulator.addIncomingPayment(body as Parameters<BankSimulator['addIncomingPayment']>[0])],
+    [
+      'POST',
+      /^\/control\/incoming-payments$/,
+      ({ body }) => simulator.addIncomingPayment(body as Parameters<BankSimulator['addIncomingPayment']>[0]),
+    ],
     [
       'POST',
       /^\/control\/incoming-payments\/generate$/,
@@ -96,13 +122,39 @@ export function createControlServer(simulator: BankSimulator): Server {
     ],
     ['GET', /^\/control\/scenarios$/, () => bank.scenarios.list()],
     ['POST', /^\/control\/scenarios$/, ({ body }) => ({ id: simulator.addScenario(body as never) })],
-    ['PUT', /^\/control\/scenarios$/, ({ body }) => ({ ids: simulator.setScenarios(((body as { rules?: unknown }).rules ?? body) as never) })],
-    ['DELETE', /^\/control\/scenarios$/, () => (bank.scenarios.clear(), { cleared: true })],
-    ['DELETE', /^\/control\/scenarios\/([^/]+)$/, ({ params }) => ({ removed: bank.scenarios.remove(params[0] ?? '') })],
+    [
+      'PUT',
+      /^\/control\/scenarios$/,
+      ({ body }) => ({ ids: simulator.setScenarios(((body as { rules?: unknown }).rules ?? body) as never) }),
+    ],
+    [
+      'DELETE',
+      /^\/control\/scenarios$/,
+      () => {
+        bank.scenarios.clear();
+        return { cleared: true };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/control\/scenarios\/([^/]+)$/,
+      ({ params }) => ({ removed: bank.scenarios.remove(params[0] ?? '') }),
+    ],
     ['GET', /^\/control\/faults$/, () => bank.faults.list()],
     ['POST', /^\/control\/faults$/, ({ body }) => ({ id: simulator.addFault(body as never) })],
-    ['DELETE', /^\/control\/faults$/, () => (bank.faults.clear(), { cleared: true })],
-    ['DELETE', /^\/control\/faults\/([^/]+)$/, ({ params }) => ({ removed: bank.faults.remove(params[0] ?? '') })],
+    [
+      'DELETE',
+      /^\/control\/faults$/,
+      () => {
+        bank.faults.clear();
+        return { cleared: true };
+      },
+    ],
+    [
+      'DELETE',
+      /^\/control\/faults\/([^/]+)$/,
+      ({ params }) => ({ removed: bank.faults.remove(params[0] ?? '') }),
+    ],
     [
       'GET',
       /^\/control\/queue$/,
@@ -124,9 +176,24 @@ export function createControlServer(simulator: BankSimulator): Server {
         return { order };
       },
     ],
-    ['POST', /^\/control\/queue\/duplicate-next$/, ({ body }) => (bank.queue.duplicateNext((body as { count?: number }).count ?? 1), { ok: true })],
-    ['POST', /^\/control\/queue\/([^/]+)\/redeliver$/, ({ params }) => found(bank.queue.redeliver(params[0] ?? ''))],
-    ['POST', /^\/control\/queue\/([^/]+)\/duplicate$/, ({ params }) => found(bank.queue.duplicate(params[0] ?? ''))],
+    [
+      'POST',
+      /^\/control\/queue\/duplicate-next$/,
+      ({ body }) => {
+        bank.queue.duplicateNext((body as { count?: number }).count ?? 1);
+        return { ok: true };
+      },
+    ],
+    [
+      'POST',
+      /^\/control\/queue\/([^/]+)\/redeliver$/,
+      ({ params }) => found(bank.queue.redeliver(params[0] ?? '')),
+    ],
+    [
+      'POST',
+      /^\/control\/queue\/([^/]+)\/duplicate$/,
+      ({ params }) => found(bank.queue.duplicate(params[0] ?? '')),
+    ],
     ['GET', /^\/control\/received$/, () => bank.received()],
     [
       'POST',
@@ -140,7 +207,8 @@ export function createControlServer(simulator: BankSimulator): Server {
       'POST',
       /^\/control\/clock\/set$/,
       ({ body }) => {
-        if (!(bank.clock instanceof ManualClock)) throw new HttpProblem(409, 'the simulator runs on the system clock');
+        if (!(bank.clock instanceof ManualClock))
+          throw new HttpProblem(409, 'the simulator runs on the system clock');
         bank.clock.set(String((body as { now?: string }).now));
         bank.tick();
         return { now: bank.clock.now().toISOString() };
@@ -169,9 +237,12 @@ export function createControlServer(simulator: BankSimulator): Server {
         send(res, 200, result ?? { ok: true });
       })
       .catch((error: unknown) => {
-        if (error instanceof HttpProblem) send(res, error.status, { code: 'BAD_REQUEST', message: error.message });
-        else if (error instanceof ZodError) send(res, 400, { code: 'VALIDATION_FAILED', issues: error.issues });
-        else if (error instanceof SimulatorStateError) send(res, 409, { code: 'CONFLICT', message: error.message });
+        if (error instanceof HttpProblem)
+          send(res, error.status, { code: 'BAD_REQUEST', message: error.message });
+        else if (error instanceof ZodError)
+          send(res, 400, { code: 'VALIDATION_FAILED', issues: error.issues });
+        else if (error instanceof SimulatorStateError)
+          send(res, 409, { code: 'CONFLICT', message: error.message });
         else send(res, 500, { code: 'INTERNAL_ERROR', message: (error as Error).message });
       });
   });
@@ -182,11 +253,19 @@ function endUserOf(body: unknown): { registryCode: string; country: string } | u
   return registryCode ? { registryCode, country: country ?? 'EE' } : undefined;
 }
 
-function summary(batch: { messageId: string; status: string; payments: { endToEndId: string; status: string; reasonCode?: string }[] }) {
+function summary(batch: {
+  messageId: string;
+  status: string;
+  payments: { endToEndId: string; status: string; reasonCode?: string }[];
+}) {
   return {
     messageId: batch.messageId,
     status: batch.status,
-    payments: batch.payments.map(({ endToEndId, status, reasonCode }) => ({ endToEndId, status, reasonCode })),
+    payments: batch.payments.map(({ endToEndId, status, reasonCode }) => ({
+      endToEndId,
+      status,
+      reasonCode,
+    })),
   };
 }
 

@@ -1,5 +1,7 @@
 // The simulator's only door to XML: every document it reads or writes goes through the project's ISO 20022
 // codec (shared/iso20022), so the simulator speaks exactly what the connector parses.
+
+import { buildCamt052, type Camt052Input } from '#shared/iso20022/camt052-build.ts';
 import {
   buildCamt053,
   buildCamt054,
@@ -8,7 +10,6 @@ import {
   parseCamt060,
   parsePain001,
 } from '#shared/iso20022/index.ts';
-import { buildCamt052, type Camt052Input } from '#shared/iso20022/camt052-build.ts';
 import type {
   Camt053Input,
   Pain002Report,

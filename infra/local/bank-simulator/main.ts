@@ -25,15 +25,23 @@ const simulator = await startBankSimulator({
   port: Number(values.port),
   controlPort: Number(values['control-port']),
   certificates: { directory: values['certificate-dir'] },
-  settings: { environment: values.live ? 'live' : 'sandbox', signing: values['auto-sign'] ? 'auto' : 'manual' },
-  seed: { endUsers: [...DEMO_SEED.endUsers, ...(extra?.endUsers ?? [])], otherAccounts: DEMO_SEED.otherAccounts ?? [] },
+  settings: {
+    environment: values.live ? 'live' : 'sandbox',
+    signing: values['auto-sign'] ? 'auto' : 'manual',
+  },
+  seed: {
+    endUsers: [...DEMO_SEED.endUsers, ...(extra?.endUsers ?? [])],
+    otherAccounts: DEMO_SEED.otherAccounts ?? [],
+  },
   ...(values.scenarios ? { scenarioFile: resolve(values.scenarios) } : {}),
 });
 
 const dir = values['certificate-dir'];
 console.log(`Bank simulator (Coop Pank Gateway) listening on ${simulator.url}`);
 console.log(`Control API on ${simulator.controlUrl} (GET /control/state)`);
-console.log(`Client certificate: ${join(dir, 'client.pem')}  key: ${join(dir, 'client-key.pem')}  CA: ${join(dir, 'ca.pem')}`);
+console.log(
+  `Client certificate: ${join(dir, 'client.pem')}  key: ${join(dir, 'client-key.pem')}  CA: ${join(dir, 'ca.pem')}`,
+);
 console.log(`Accounts: ${simulator.bank.ledger.size}, end users: ${simulator.bank.agreements.size}`);
 
 const shutdown = () => {

@@ -67,11 +67,15 @@ export const DEMO_SEED: SeedData = {
 
 export function applySeed(bank: SimulatedBank, seed: SeedData): void {
   for (const endUser of seed.endUsers) bank.addEndUser(endUser);
-  for (const other of seed.otherAccounts ?? []) bank.openForeignAccount(other.iban, other.ownerName, other.balanceMinor);
+  for (const other of seed.otherAccounts ?? [])
+    bank.openForeignAccount(other.iban, other.ownerName, other.balanceMinor);
 }
 
 /** `accounts` accounts spread over end users (4 per company), registry codes from 70000000 upwards. */
-export function generateSeed(accounts: number, options: { accountsPerEndUser?: number; balanceMinor?: number } = {}): SeedData {
+export function generateSeed(
+  accounts: number,
+  options: { accountsPerEndUser?: number; balanceMinor?: number } = {},
+): SeedData {
   const perEndUser = options.accountsPerEndUser ?? 4;
   const endUsers: SeedEndUser[] = [];
   for (let index = 0; index < accounts; index += perEndUser) {

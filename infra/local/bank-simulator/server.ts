@@ -22,7 +22,11 @@ const MALFORMED_XML =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">' +
   '<CstmrPmtStsRpt><GrpHdr><MsgId>BROKEN-MESSAGE</MsgId><CreDtTm>2026-01-01T00:00:00';
 
-export function resolveRoute(bank: SimulatedBank, method: string, pathname: string): RouteMatch | { status: number } {
+export function resolveRoute(
+  bank: SimulatedBank,
+  method: string,
+  pathname: string,
+): RouteMatch | { status: number } {
   const { basePath, paths } = bank.settings;
   if (basePath && !pathname.startsWith(basePath)) return { status: 404 };
   const path = basePath ? pathname.slice(basePath.length) || '/' : pathname;
@@ -38,7 +42,11 @@ export function resolveRoute(bank: SimulatedBank, method: string, pathname: stri
     if (path === candidate) return method === expected ? { route } : { status: 405 };
   }
   const [prefix, suffix] = paths.message.split('{id}') as [string, string | undefined];
-  if (path.startsWith(prefix) && path.endsWith(suffix ?? '') && path.length > prefix.length + (suffix ?? '').length) {
+  if (
+    path.startsWith(prefix) &&
+    path.endsWith(suffix ?? '') &&
+    path.length > prefix.length + (suffix ?? '').length
+  ) {
     const messageId = decodeURIComponent(path.slice(prefix.length, path.length - (suffix ?? '').length));
     if (method === 'GET') return { route: 'message-get', messageId };
     if (method === 'DELETE') return { route: 'message-delete', messageId };
@@ -146,7 +154,10 @@ export function createApiServer(bank: SimulatedBank, tls: ApiServerTls): ApiServ
       write(res, {
         status: 413,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: 'MESSAGE_TOO_LARGE', message: `body exceeds ${bank.settings.maxRequestBytes} bytes` }),
+        body: JSON.stringify({
+          code: 'MESSAGE_TOO_LARGE',
+          message: `body exceeds ${bank.settings.maxRequestBytes} bytes`,
+        }),
       });
       return;
     }
@@ -170,7 +181,11 @@ export function createApiServer(bank: SimulatedBank, tls: ApiServerTls): ApiServ
     await applyFault(fault, res, run);
   }
 
-  async function applyFault(fault: Fault, res: ServerResponse, run: () => Promise<ApiResponse>): Promise<void> {
+  async function applyFault(
+    fault: Fault,
+    res: ServerResponse,
+    run: () => Promise<ApiResponse>,
+  ): Promise<void> {
     switch (fault.kind) {
       case 'status':
         write(res, {

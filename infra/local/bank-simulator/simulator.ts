@@ -1,24 +1,28 @@
 // Starts the bank simulator: HTTPS + mTLS bank API, optional localhost control API, a clock-driven scheduler.
 // Used in-process by tests and the local runtime (`npm start`), and standalone through main.ts.
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
-  type IncomingPaymentInput,
   type SimulatedBank as Bank,
   type EndUserRef,
+  type IncomingPaymentInput,
   SimulatedBank,
   type SimulatedBatch,
 } from './bank.ts';
-import { ensureSimulatorCertificates, generateSimulatorCertificates, type SimulatorCertificates } from './certificates.ts';
+import {
+  ensureSimulatorCertificates,
+  generateSimulatorCertificates,
+  type SimulatorCertificates,
+} from './certificates.ts';
 import { ManualClock, type SimulatorClock, systemClock } from './clock.ts';
 import { createControlServer } from './control-server.ts';
 import type { FaultInput } from './faults.ts';
 import type { LedgerEntry } from './ledger.ts';
-import { scenarioFileSchema, type ScenarioRuleInput } from './scenarios.ts';
+import { type ScenarioRuleInput, scenarioFileSchema } from './scenarios.ts';
 import { applySeed, DEMO_SEED, type SeedData, type SeedEndUser } from './seed.ts';
 import { createApiServer } from './server.ts';
-import { simulatorSettingsSchema, type SimulatorSettingsInput } from './settings.ts';
+import { type SimulatorSettingsInput, simulatorSettingsSchema } from './settings.ts';
 
 export interface BankSimulatorOptions {
   /** Bank API port; 0 (default) picks a free port. */
@@ -95,7 +99,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function listen(server: { listen: Server['listen']; once: Server['once'] }, port: number, host: string): Promise<void> {
+function listen(
+  server: { listen: Server['listen']; once: Server['once'] },
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -138,7 +146,11 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
   const simulator: BankSimulator = {
     url: `https://localhost:${port}${settings.basePath}`,
     port,
-    clientTls: { cert: certificates.client.certPem, key: certificates.client.keyPem, ca: certificates.ca.certPem },
+    clientTls: {
+      cert: certificates.client.certPem,
+      key: certificates.client.keyPem,
+      ca: certificates.ca.certPem,
+    },
     testClientTls: {
       cert: certificates.testClient.certPem,
       key: certificates.testClient.keyPem,
@@ -161,7 +173,11 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
       if (!(clock instanceof ManualClock)) throw new Error('advanceTime needs an injected ManualClock');
       // Step through due tasks one instant at a time so each runs at its own scheduled time.
       const target = clock.now().getTime() + ms;
-      for (let next = bank.scheduler.nextAt(); next !== undefined && next <= target; next = bank.scheduler.nextAt()) {
+      for (
+        let next = bank.scheduler.nextAt();
+        next !== undefined && next <= target;
+        next = bank.scheduler.nextAt()
+      ) {
         if (next > clock.now().getTime()) clock.set(new Date(next));
         bank.tick();
       }

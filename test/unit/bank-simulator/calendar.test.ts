@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import {
   isBusinessDay,
   nextBusinessDay,
@@ -5,7 +6,6 @@ import {
   tallinnDate,
   tallinnInstant,
 } from '#infra/local/bank-simulator/calendar.ts';
-import { describe, expect, it } from 'vitest';
 
 const sepa = { amountMinor: 20_000_000, currency: 'EUR', creditorIban: 'EE382200221020145685' }; // over the instant limit
 
@@ -27,28 +27,56 @@ describe('banking calendar (Europe/Tallinn)', () => {
   });
 
   it('executes SEPA the same day before the 15:30 cut-off, next business day after it', () => {
-    const before = planExecution({ ...sepa, signedAt: new Date('2026-03-02T13:29:00Z'), requestedDate: '2026-03-02' });
+    const before = planExecution({
+      ...sepa,
+      signedAt: new Date('2026-03-02T13:29:00Z'),
+      requestedDate: '2026-03-02',
+    });
     expect(before).toMatchObject({ scheme: 'sepa', bookingDate: '2026-03-02' });
-    const after = planExecution({ ...sepa, signedAt: new Date('2026-03-02T13:30:00Z'), requestedDate: '2026-03-02' });
+    const after = planExecution({
+      ...sepa,
+      signedAt: new Date('2026-03-02T13:30:00Z'),
+      requestedDate: '2026-03-02',
+    });
     expect(after).toMatchObject({ scheme: 'sepa', bookingDate: '2026-03-03' });
     expect(after.executeAt.toISOString()).toBe('2026-03-03T07:00:00.000Z');
-    const friday = planExecution({ ...sepa, signedAt: new Date('2026-03-06T14:00:00Z'), requestedDate: '2026-03-06' });
+    const friday = planExecution({
+      ...sepa,
+      signedAt: new Date('2026-03-06T14:00:00Z'),
+      requestedDate: '2026-03-06',
+    });
     expect(friday.bookingDate).toBe('2026-03-09');
   });
 
   it('uses instant for EUR up to 100,000 when reachable, any day and hour', () => {
     const saturdayNight = new Date('2026-03-07T22:00:00Z');
-    const plan = planExecution({ ...sepa, amountMinor: 10_000_000, signedAt: saturdayNight, requestedDate: '2026-03-07' });
+    const plan = planExecution({
+      ...sepa,
+      amountMinor: 10_000_000,
+      signedAt: saturdayNight,
+      requestedDate: '2026-03-07',
+    });
     expect(plan).toMatchObject({ scheme: 'instant', executeAt: saturdayNight });
     const unreachable = planExecution(
       { ...sepa, amountMinor: 100, signedAt: saturdayNight, requestedDate: '2026-03-07' },
-      { sepaCutOff: '15:30', sepaExecutionTime: '09:00', instantLimitMinor: 10_000_000, instantBankCodes: ['42'], instantDelayMs: 0 },
+      {
+        sepaCutOff: '15:30',
+        sepaExecutionTime: '09:00',
+        instantLimitMinor: 10_000_000,
+        instantBankCodes: ['42'],
+        instantDelayMs: 0,
+      },
     );
     expect(unreachable.scheme).toBe('sepa');
   });
 
   it('honours a future requested execution date (moved to a business day)', () => {
-    const plan = planExecution({ ...sepa, amountMinor: 100, signedAt: new Date('2026-03-02T08:00:00Z'), requestedDate: '2026-03-08' });
+    const plan = planExecution({
+      ...sepa,
+      amountMinor: 100,
+      signedAt: new Date('2026-03-02T08:00:00Z'),
+      requestedDate: '2026-03-08',
+    });
     expect(plan).toMatchObject({ scheme: 'sepa', bookingDate: '2026-03-09' });
   });
 });

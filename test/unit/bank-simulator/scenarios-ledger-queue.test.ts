@@ -1,10 +1,10 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from '#infra/local/bank-simulator/ledger.ts';
 import { MessageQueue } from '#infra/local/bank-simulator/queue.ts';
 import { ruleMatches, ScenarioEngine, scenarioRuleSchema } from '#infra/local/bank-simulator/scenarios.ts';
 import { estonianIban } from '#infra/local/bank-simulator/seed.ts';
 import { isValidIban } from '#shared/domain/iban.ts';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 
 const subject = {
   messageId: 'MSG-1',
@@ -34,12 +34,19 @@ describe('scenario matching', () => {
     expect(engine.evaluate(subject).reject).toBeUndefined();
     engine.clear();
     engine.add({ action: { type: 'partial-acceptance', rejectEveryNth: 2, reasonCode: 'AM05' } });
-    expect([1, 2, 3, 4].map(() => engine.evaluate(subject).reject?.reasonCode)).toEqual([undefined, 'AM05', undefined, 'AM05']);
+    expect([1, 2, 3, 4].map(() => engine.evaluate(subject).reject?.reasonCode)).toEqual([
+      undefined,
+      'AM05',
+      undefined,
+      'AM05',
+    ]);
   });
 
   it('refuses a rule with an invalid reason code or unknown match key', () => {
     expect(() => scenarioRuleSchema.parse({ action: { type: 'reject', reasonCode: 'nope' } })).toThrow();
-    expect(() => scenarioRuleSchema.parse({ match: { colour: 'red' }, action: { type: 'never-answer' } })).toThrow();
+    expect(() =>
+      scenarioRuleSchema.parse({ match: { colour: 'red' }, action: { type: 'never-answer' } }),
+    ).toThrow();
   });
 });
 
@@ -47,9 +54,16 @@ describe('ledger', () => {
   it('keeps opening + entries = closing for every day', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ day: fc.integer({ min: 0, max: 5 }), minor: fc.integer({ min: 1, max: 100_000 }), credit: fc.boolean() }), {
-          maxLength: 40,
-        }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 5 }),
+            minor: fc.integer({ min: 1, max: 100_000 }),
+            credit: fc.boolean(),
+          }),
+          {
+            maxLength: 40,
+          },
+        ),
         (moves) => {
           const ledger = new Ledger();
           const iban = estonianIban(1);
@@ -69,7 +83,10 @@ describe('ledger', () => {
           const days = ledger.statementDays(iban, '2026-03-01', '2026-03-06');
           let previousClosing = 1_000;
           for (const day of days) {
-            const net = day.entries.reduce((sum, e) => sum + (e.creditDebit === 'CRDT' ? e.amountMinor : -e.amountMinor), 0);
+            const net = day.entries.reduce(
+              (sum, e) => sum + (e.creditDebit === 'CRDT' ? e.amountMinor : -e.amountMinor),
+              0,
+            );
             if (day.openingBalanceMinor !== previousClosing) return false;
             if (day.closingBalanceMinor !== day.openingBalanceMinor + net) return false;
             previousClosing = day.closingBalanceMinor;
@@ -92,8 +109,18 @@ describe('ledger', () => {
 describe('message queue', () => {
   it('expires unread messages after the retention period', () => {
     const queue = new MessageQueue({ random: () => 0 });
-    queue.enqueue({ family: 'pain.002', typeHeader: 'pain.002.001.03', body: '<x/>', createdAt: '2026-03-01T00:00:00Z' });
-    queue.enqueue({ family: 'pain.002', typeHeader: 'pain.002.001.03', body: '<y/>', createdAt: '2026-03-05T00:00:00Z' });
+    queue.enqueue({
+      family: 'pain.002',
+      typeHeader: 'pain.002.001.03',
+      body: '<x/>',
+      createdAt: '2026-03-01T00:00:00Z',
+    });
+    queue.enqueue({
+      family: 'pain.002',
+      typeHeader: 'pain.002.001.03',
+      body: '<y/>',
+      createdAt: '2026-03-05T00:00:00Z',
+    });
     expect(queue.expire(new Date('2026-03-06T00:00:00Z'), 3 * 86_400_000)).toBe(1);
     expect(queue.next()?.body).toBe('<y/>');
   });

@@ -1,5 +1,5 @@
-import { parseBankGatewayConfig } from '#shared/bank/config.ts';
 import { describe, expect, it } from 'vitest';
+import { parseBankGatewayConfig } from '#shared/bank/config.ts';
 
 describe('bank gateway configuration', () => {
   it('fills every assumption with the documented default', () => {
@@ -13,7 +13,10 @@ describe('bank gateway configuration', () => {
   it('refuses plain HTTP and unknown message versions', () => {
     expect(() => parseBankGatewayConfig({ baseUrl: 'http://cpgw.cooppank.ee/' })).toThrow();
     expect(() =>
-      parseBankGatewayConfig({ baseUrl: 'https://x.test/', messageVersions: { pain001: 'pain.001.001.02' as never } }),
+      parseBankGatewayConfig({
+        baseUrl: 'https://x.test/',
+        messageVersions: { pain001: 'pain.001.001.02' as never },
+      }),
     ).toThrow();
   });
 
