@@ -1,8 +1,9 @@
 // What people are told when something needs their attention: one event type per situation, each rendered
 // as an email (subject + body) and an SMS of at most 160 characters, with attributes for SNS filter policies.
 // Every event has a stable id, and a notification is sent once per event id however often it is raised.
-import { formatDecimal, type Money } from '../domain/money.ts';
+
 import { maskIban } from '../domain/iban.ts';
+import { formatDecimal, type Money } from '../domain/money.ts';
 import { describeReason } from '../iso20022/reason-codes.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -29,7 +30,11 @@ export type NotificationEvent = EventBase &
     | { type: 'batch_partially_rejected'; batchId: string; rejectedCount: number; paymentCount: number }
     | { type: 'signing_overdue'; batchId: string; paymentCount: number; submittedAt: string }
     | { type: 'batch_expired'; batchId: string; paymentCount: number }
-    | { type: 'bank_connection_failing'; failure: 'certificate' | 'authentication' | 'unavailable'; detail: string }
+    | {
+        type: 'bank_connection_failing';
+        failure: 'certificate' | 'authentication' | 'unavailable';
+        detail: string;
+      }
     | { type: 'statement_missing'; iban: string; date: string; attempts: number }
     | { type: 'message_quarantined'; bankMessageId: string; messageType: string; problem: string }
   );
@@ -57,7 +62,10 @@ function shorten(text: string, max: number): string {
 
 function sms(parts: { lead: string; variable: string; tail: string }): string {
   const fixed = parts.lead.length + parts.tail.length;
-  return shorten(`${parts.lead}${shorten(parts.variable, Math.max(0, smsLimit - fixed))}${parts.tail}`, smsLimit);
+  return shorten(
+    `${parts.lead}${shorten(parts.variable, Math.max(0, smsLimit - fixed))}${parts.tail}`,
+    smsLimit,
+  );
 }
 
 const footer = '\n\nThis message was sent by Envoice about your Coop Pank connection.';
@@ -76,7 +84,12 @@ export function renderNotification(event: NotificationEvent): RenderedNotificati
   };
 }
 
-function content(event: NotificationEvent): { subject: string; body: string; text: string; severity: Severity } {
+function content(event: NotificationEvent): {
+  subject: string;
+  body: string;
+  text: string;
+  severity: Severity;
+} {
   switch (event.type) {
     case 'payment_rejected': {
       const amount = `${formatDecimal(event.amount)} ${event.amount.currency}`;
@@ -98,7 +111,11 @@ function content(event: NotificationEvent): { subject: string; body: string; tex
           '',
           advice,
         ].join('\n'),
-        text: sms({ lead: `Envoice: payment ${amount} to `, variable: event.creditorName, tail: ` rejected: ${why}` }),
+        text: sms({
+          lead: `Envoice: payment ${amount} to `,
+          variable: event.creditorName,
+          tail: ` rejected: ${why}`,
+        }),
       };
     }
     case 'batch_partially_rejected':
@@ -164,7 +181,10 @@ function content(event: NotificationEvent): { subject: string; body: string; tex
           `Bank message ${event.bankMessageId} (${event.messageType}) was kept aside unprocessed: ${event.problem}`,
           'It is archived unchanged; operations will look at it. Nothing was lost.',
         ].join('\n'),
-        text: shorten(`Envoice ops: bank message ${event.bankMessageId} (${event.messageType}) quarantined.`, smsLimit),
+        text: shorten(
+          `Envoice ops: bank message ${event.bankMessageId} (${event.messageType}) quarantined.`,
+          smsLimit,
+        ),
       };
   }
 }

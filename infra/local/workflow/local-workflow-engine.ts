@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowEngine } from '../../../shared/app/ports.ts';
 import { localStateMachineArn } from '../state-machine-definition.ts';
+import { realTimers, type Timers } from './timers.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type InvokeFunction = (functionArn: string, payload: unknown) => Promise<unknown>;
@@ -45,8 +46,15 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #stateMachineArn: string;
   readonly #executions = new Map<string, ExecutionRecord>();
   readonly #pendingTasks = new Map<string, PendingTask>();
+  readonly #timers: Timers;
 
-  constructor(options: { logicalId: string; definition: Record<string, unknown>; invoke: InvokeFunction }) {
+  constructor(options: {
+    logicalId: string;
+    definition: Record<string, unknown>;
+    invoke: InvokeFunction;
+    timers?: Timers;
+  }) {
+    this.#timers = options.timers ?? realTimers;
     this.#stateMachineArn = localStateMachineArn(options.logicalId);
     this.#invoke = options.invoke;
     // The execution-level timeout is enforced by AWS; locally it would overflow Node's timers (30 days).
@@ -157,6 +165,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   async #runTask(executionName: string, stateName: string, state: TaskState, input: Json): Promise<Json> {
     const resource = state.Resource;
     const timeoutSeconds = this.#taskTimeouts.get(stateName);
+    let mintedToken: string | undefined;
     const work = async (): Promise<Json> => {
       if (resource.startsWith('arn:aws:lambda:')) {
         return toJson(await this.#invoke(resource, input));
@@ -168,6 +177,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       }
       if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
         const taskToken = `${executionName}:${stateName}:${randomUUID()}`;
+        mintedToken = taskToken;
         const waiting = new Promise<unknown>((resolve, reject) => {
           this.#pendingTasks.set(taskToken, { executionName, stateName, resolve, reject });
         });
@@ -187,7 +197,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       throw new Error(`The local runtime cannot run Task resource ${resource}`);
     };
     if (timeoutSeconds === undefined) return work();
-    return withTimeout(work(), timeoutSeconds);
+    try {
+      return await withTimeout(work(), timeoutSeconds, this.#timers);
+    } finally {
+      // A timed-out task's token is dead, as in AWS: resuming it later fails with TaskTimedOut.
+      if (mintedToken) this.#pendingTasks.delete(mintedToken);
+    }
   }
 }
 
@@ -225,28 +240,20 @@ function withLocalTaskTimeouts(definition: Record<string, unknown>): {
   return { definition: copy, timeouts };
 }
 
-function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
+function withTimeout<T>(work: Promise<T>, seconds: number, timers: Timers): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let remaining = seconds;
-    let timer: NodeJS.Timeout;
-    const arm = () => {
-      const step = Math.min(remaining, maxTimerSeconds);
-      timer = setTimeout(() => {
-        remaining -= step;
-        if (remaining > 0) return arm();
-        const error = new Error(`Task did not complete within ${seconds} s`);
-        error.name = 'States.Timeout';
-        reject(error);
-      }, step * 1000);
-    };
-    arm();
+    const cancel = timers.schedule(seconds * 1000, () => {
+      const error = new Error(`Task did not complete within ${seconds} s`);
+      error.name = 'States.Timeout';
+      reject(error);
+    });
     work.then(
       (value) => {
-        clearTimeout(timer);
+        cancel();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        cancel();
         reject(error);
       },
     );

@@ -7,7 +7,10 @@ import { InfrastructureError } from '../../errors.ts';
 const retentionSeconds = 400 * 24 * 3600;
 
 function key(notification: RenderedNotification) {
-  return { pk: `COMPANY#${notification.companyId ?? 'operator'}`, sk: `NOTIFICATION#${notification.eventId}` };
+  return {
+    pk: `COMPANY#${notification.companyId ?? 'operator'}`,
+    sk: `NOTIFICATION#${notification.eventId}`,
+  };
 }
 
 export class DynamoNotificationLog implements NotificationLog {

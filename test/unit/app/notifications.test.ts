@@ -22,8 +22,20 @@ function everyEvent(name: string, count: number): NotificationEvent[] {
       amount: { minor: 123456, currency: 'EUR' },
       reasonCode: 'AC04',
     },
-    { ...base, type: 'batch_partially_rejected', batchId: 'b1', rejectedCount: count, paymentCount: count * 2 },
-    { ...base, type: 'signing_overdue', batchId: 'b1', paymentCount: count, submittedAt: '2026-11-29T09:00:00Z' },
+    {
+      ...base,
+      type: 'batch_partially_rejected',
+      batchId: 'b1',
+      rejectedCount: count,
+      paymentCount: count * 2,
+    },
+    {
+      ...base,
+      type: 'signing_overdue',
+      batchId: 'b1',
+      paymentCount: count,
+      submittedAt: '2026-11-29T09:00:00Z',
+    },
     { ...base, type: 'batch_expired', batchId: 'b1', paymentCount: count },
     { ...base, type: 'bank_connection_failing', failure: 'certificate', detail: name },
     { ...base, type: 'statement_missing', iban: 'EE471000001020145685', date: '2026-11-28', attempts: count },
@@ -36,9 +48,15 @@ describe('notifications', () => {
     const rendered = renderNotification(everyEvent('Kõrts & Pood OÜ', 1)[0] as NotificationEvent);
     expect(rendered.subject).toBe('Payment to Kõrts & Pood OÜ was rejected');
     expect(rendered.emailBody).toContain('1234.56 EUR to Kõrts & Pood OÜ');
-    expect(rendered.emailBody).toContain("The recipient's account is closed; ask for a new account number. (code AC04)");
+    expect(rendered.emailBody).toContain(
+      "The recipient's account is closed; ask for a new account number. (code AC04)",
+    );
     expect(rendered.emailBody).toContain('Correct the payment details in Envoice and pay it again');
-    expect(rendered.attributes).toEqual({ company: 'company-1', severity: 'warning', type: 'payment_rejected' });
+    expect(rendered.attributes).toEqual({
+      company: 'company-1',
+      severity: 'warning',
+      type: 'payment_rejected',
+    });
   });
 
   it('never shows a full IBAN in a statement notice', () => {

@@ -1,6 +1,7 @@
 // The local workflow engine runs ASL with our handlers bound to Task states and supports task tokens.
 import { describe, expect, it } from 'vitest';
 import { LocalWorkflowEngine } from '../../../infra/local/workflow/local-workflow-engine.ts';
+import { ManualTimers } from '../../../infra/local/workflow/timers.ts';
 
 const fnArn = (name: string) => `arn:aws:lambda:eu-north-1:000000000000:function:${name}`;
 
@@ -17,10 +18,14 @@ const definition = {
         Payload: { 'taskToken.$': '$$.Task.Token', 'batchId.$': '$.batchId' },
       },
       TimeoutSeconds: 2_592_000,
-      Catch: [{ ErrorEquals: ['SigningRefused'], Next: 'Refused' }],
+      Catch: [
+        { ErrorEquals: ['SigningRefused'], Next: 'Refused' },
+        { ErrorEquals: ['States.Timeout'], Next: 'Expired' },
+      ],
       Next: 'Done',
     },
     Refused: { Type: 'Pass', Result: { outcome: 'refused' }, End: true },
+    Expired: { Type: 'Pass', Result: { outcome: 'expired' }, End: true },
     Done: { Type: 'Pass', End: true },
   },
 };
@@ -100,5 +105,23 @@ describe('LocalWorkflowEngine', () => {
     const record = await engine.waitForExecution('b4');
     expect(record.status).toBe('FAILED');
     expect(record.error?.name).toBe('InfrastructureError');
+  });
+
+  it('times a waiting task out after its TimeoutSeconds (30 days here) on a manual clock', async () => {
+    const timers = new ManualTimers(new Date('2026-11-01T00:00:00Z'));
+    const engine = new LocalWorkflowEngine({
+      logicalId: 'TestMachine',
+      definition,
+      invoke: async (_arn, payload) => payload,
+      timers,
+    });
+    await engine.startBatchWorkflow({ companyId: 'c1', batchId: 'b5' });
+    await waitForPendingTask(engine);
+    await timers.advanceBy(29 * 24 * 3600 * 1000);
+    expect(engine.execution('b5')?.status).toBe('RUNNING');
+    await timers.advanceBy(24 * 3600 * 1000);
+    const record = await engine.waitForExecution('b5');
+    expect(record.output).toEqual({ outcome: 'expired' });
+    expect(engine.pendingTasks()).toEqual([]);
   });
 });
