@@ -149,4 +149,19 @@ describe('payments: auto-sign and timing', () => {
     expect(entry?.bookingDate).toBe('2026-03-09');
     await h.close();
   });
+
+  it('rejects a batch nobody signs once the configured expiry passes', async () => {
+    const h = await startHarness({ settings: { unsignedExpiryMs: 3_600_000 } });
+    try {
+      const payment = batch([{ iban: EXTERNAL_CREDITOR, minor: 1_000 }]);
+      await h.gateway.submitPayments({ endUser: DEMO_END_USER, batch: payment });
+      await drain(h.gateway);
+      h.simulator.advanceTime(3_600_000);
+      const final = parsePain002((await drain(h.gateway, { type: 'pain.002' }))[0]?.body ?? '');
+      expect(final).toMatchObject({ groupStatus: 'RJCT', groupReasons: [{ code: 'MS03' }] });
+      expect(() => h.simulator.sign(payment.messageId)).toThrow(/expired/);
+    } finally {
+      await h.close();
+    }
+  });
 });

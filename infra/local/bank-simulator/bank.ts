@@ -383,10 +383,11 @@ export class SimulatedBank {
       });
     }
     if (this.#batches.has(parsed.messageId)) {
-      return json(409, {
-        code: 'DUPLICATE_MESSAGE_ID',
-        message: `message ${parsed.messageId} was already received`,
-      });
+      return json(
+        409,
+        { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` },
+        { 'x-simulator-message-id': parsed.messageId },
+      );
     }
     if (this.settings.validateXsd) {
       const validation = await validateReceived(xml);
@@ -401,10 +402,11 @@ export class SimulatedBank {
     if (problem) return refuse(problem);
     // Re-check after the awaits: a concurrent request may have delivered the same MsgId meanwhile.
     if (this.#batches.has(parsed.messageId)) {
-      return json(409, {
-        code: 'DUPLICATE_MESSAGE_ID',
-        message: `message ${parsed.messageId} was already received`,
-      });
+      return json(
+        409,
+        { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` },
+        { 'x-simulator-message-id': parsed.messageId },
+      );
     }
     const requestId = this.#nextId('REQ');
     const batch = this.#createBatch(parsed, endUser, requestId, xml);
@@ -791,10 +793,11 @@ export class SimulatedBank {
       });
     }
     if (this.#reportRequests.has(parsed.messageId)) {
-      return json(409, {
-        code: 'DUPLICATE_MESSAGE_ID',
-        message: `message ${parsed.messageId} was already received`,
-      });
+      return json(
+        409,
+        { code: 'DUPLICATE_MESSAGE_ID', message: `message ${parsed.messageId} was already received` },
+        { 'x-simulator-message-id': parsed.messageId },
+      );
     }
     const iban = normalizeIban(parsed.account.iban);
     const refusal = this.agreements.check(endUser, 'statements', iban);
