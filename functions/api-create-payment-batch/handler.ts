@@ -1,19 +1,18 @@
-// POST /v1/payment-batches: store a batch and start its workflow.
-import { z } from 'zod';
+// POST /v1/payment-batches: store a draft batch from payment lines (nothing is sent yet).
 import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
-import { createPaymentBatch, type PaymentBatchDependencies } from '#shared/app/payment-batches.ts';
+import { createPaymentBatchBody } from '#shared/api/schemas.ts';
+import type { AppDependencies } from '#shared/app/context.ts';
+import { createDraftBatch } from '#shared/app/payment-batches.ts';
 import { presentBatch } from '#shared/app/presenters.ts';
 
-export const createPaymentBatchBody = z.strictObject({
-  paymentCount: z.number().int().min(1).max(100_000),
-});
+export { createPaymentBatchBody };
 
-export function makeHandler(deps: PaymentBatchDependencies) {
+export function makeHandler(deps: AppDependencies) {
   return apiHandler(async (event) => {
     const caller = callerOf(event);
     const body = parseBody(event, createPaymentBatchBody);
-    const batch = await createPaymentBatch(deps, caller, body);
+    const batch = await createDraftBatch(deps, caller, body);
     return json(201, presentBatch(batch), { location: `/v1/payment-batches/${batch.batchId}` });
   });
 }

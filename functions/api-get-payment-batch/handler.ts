@@ -1,14 +1,15 @@
-// GET /v1/payment-batches/{batchId}: the batch as the caller's company sees it.
+// GET /v1/payment-batches/{batchId}: status, per-payment status with reasons in words, and the timeline.
 import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { apiHandler, callerOf, json, pathParameter } from '#shared/adapters/http/api-gateway.ts';
-import { getPaymentBatch, type PaymentBatchDependencies } from '#shared/app/payment-batches.ts';
-import { presentBatch } from '#shared/app/presenters.ts';
+import { apiHandler, callerOf, json, parseQuery, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { pageQuery } from '#shared/api/schemas.ts';
+import type { AppDependencies } from '#shared/app/context.ts';
+import { getBatchStatus } from '#shared/app/payment-batches.ts';
 
-export function makeHandler(deps: Pick<PaymentBatchDependencies, 'batches'>) {
+export function makeHandler(deps: AppDependencies) {
   return apiHandler(async (event) => {
     const caller = callerOf(event);
-    const batch = await getPaymentBatch(deps, caller, pathParameter(event, 'batchId'));
-    return json(200, presentBatch(batch));
+    const page = parseQuery(event, pageQuery);
+    return json(200, await getBatchStatus(deps, caller, pathParameter(event, 'batchId'), page));
   });
 }
 

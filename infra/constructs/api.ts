@@ -2,6 +2,8 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  AuthorizationType,
+  type IResource,
   IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -13,6 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { apiRoutes } from '../../shared/api/routes.ts';
 import { ConnectorFunction } from './connector-function.ts';
 
 export interface ApiProps {
@@ -68,28 +71,43 @@ export class Api extends Construct {
       validateRequestParameters: true,
     });
 
-    const createBatch = new ConnectorFunction(this, 'CreatePaymentBatch', {
-      name: 'api-create-payment-batch',
-      description: 'POST /v1/payment-batches',
-      environment: props.environment,
-    });
-    props.table.grantReadWriteData(createBatch.function);
-    props.batchStateMachine.grantStartExecution(createBatch.function);
-
-    const getBatch = new ConnectorFunction(this, 'GetPaymentBatch', {
-      name: 'api-get-payment-batch',
-      description: 'GET /v1/payment-batches/{batchId}',
-      environment: props.environment,
-    });
-    props.table.grantReadData(getBatch.function);
-
-    const v1 = this.restApi.root.addResource('v1');
-    const batches = v1.addResource('payment-batches');
-    batches.addMethod('POST', new LambdaIntegration(createBatch.function), { requestValidator: validator });
-    batches.addResource('{batchId}').addMethod('GET', new LambdaIntegration(getBatch.function), {
-      requestValidator: validator,
-      requestParameters: { 'method.request.path.batchId': true },
-    });
+    // One function and one method per route of the shared route table (the OpenAPI document uses it too).
+    const resources = new Map<string, IResource>([['', this.restApi.root]]);
+    const resourceFor = (path: string): IResource => {
+      const existing = resources.get(path);
+      if (existing) return existing;
+      const cut = path.lastIndexOf('/');
+      const resource = resourceFor(path.slice(0, cut)).addResource(path.slice(cut + 1));
+      resources.set(path, resource);
+      return resource;
+    };
+    for (const route of apiRoutes) {
+      const fn = new ConnectorFunction(this, route.constructId, {
+        name: route.functionName,
+        description: `${route.method} ${route.path}`,
+        environment: props.environment,
+      });
+      if (route.access === 'read') props.table.grantReadData(fn.function);
+      if (route.access === 'write') props.table.grantReadWriteData(fn.function);
+      if (route.startsWorkflow) props.batchStateMachine.grantStartExecution(fn.function);
+      const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+      const method = resourceFor(route.path).addMethod(route.method, new LambdaIntegration(fn.function), {
+        requestValidator: validator,
+        ...(route.public ? { authorizer: undefined, authorizationType: AuthorizationType.NONE } : {}),
+        requestParameters: Object.fromEntries([
+          ...pathParameters.map((name) => [`method.request.path.${name}`, true]),
+          ...(route.idempotencyKey ? [['method.request.header.Idempotency-Key', true]] : []),
+        ]),
+      });
+      if (route.public) {
+        for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+          Validations.of(method).acknowledge({
+            id,
+            reason: `${route.path} is the public API description (no data); clients read it before they have a token.`,
+          });
+        }
+      }
+    }
 
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-APIG3',

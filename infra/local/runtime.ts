@@ -4,10 +4,30 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Dependencies } from '../../shared/adapters/aws-dependencies.ts';
+import { FixtureBankAgreements } from '../../shared/adapters/bank/bank-agreements.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import {
+  DynamoBankAccountRepository,
+  DynamoConnectionRepository,
+} from '../../shared/adapters/dynamodb/connection-repository.ts';
+import {
+  DynamoAuditLog,
+  DynamoIdempotencyStore,
+  DynamoNotificationSubscriptionRepository,
+  DynamoStatementRepository,
+} from '../../shared/adapters/dynamodb/misc-repositories.ts';
 import { DynamoPaymentBatchRepository } from '../../shared/adapters/dynamodb/payment-batch-repository.ts';
+import type { RequestCounter } from '../../shared/adapters/dynamodb/store.ts';
 import { AuthenticationError, problemResponse } from '../../shared/adapters/http/api-gateway.ts';
-import { type Clock, type IdGenerator, randomIds, systemClock } from '../../shared/app/ports.ts';
+import { FixtureRepresentationRegistry } from '../../shared/adapters/registry/representation-registry.ts';
+import {
+  type BankAgreements,
+  type Clock,
+  type IdGenerator,
+  type RepresentationRegistry,
+  randomIds,
+  systemClock,
+} from '../../shared/app/ports.ts';
 import { authorizerContext, createTokenVerifier } from '../../shared/auth/jwt.ts';
 import { createLocalIssuer, type LocalIssuer } from '../../shared/auth/local-issuer.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -26,6 +46,12 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   ids?: IdGenerator;
   issuer?: LocalIssuer;
+  /** e-Business Register stand-in; default: the local fixture register. */
+  registry?: RepresentationRegistry;
+  /** Bank agreement check; default: the local fixture list (a BankGatewayAgreements over the simulator also fits). */
+  agreements?: BankAgreements;
+  /** Counts DynamoDB requests (benchmark). */
+  requestCounter?: RequestCounter;
 }
 
 export interface LocalRuntime {
@@ -70,10 +96,21 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     },
   });
 
+  const clock = options.clock ?? systemClock;
+  const counter = options.requestCounter;
+  const table = options.tableName;
   const dependencies: Dependencies = {
-    batches: new DynamoPaymentBatchRepository(documentClient, options.tableName),
+    batches: new DynamoPaymentBatchRepository(documentClient, table, counter),
+    connections: new DynamoConnectionRepository(documentClient, table, counter),
+    accounts: new DynamoBankAccountRepository(documentClient, table, counter),
+    statements: new DynamoStatementRepository(documentClient, table, counter),
+    subscriptions: new DynamoNotificationSubscriptionRepository(documentClient, table, counter),
+    audit: new DynamoAuditLog(documentClient, table, counter),
+    idempotency: new DynamoIdempotencyStore(documentClient, table, clock, counter),
     workflow,
-    clock: options.clock ?? systemClock,
+    registry: options.registry ?? new FixtureRepresentationRegistry(),
+    agreements: options.agreements ?? new FixtureBankAgreements(),
+    clock,
     ids: options.ids ?? randomIds,
   };
 

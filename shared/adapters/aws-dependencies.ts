@@ -1,23 +1,67 @@
 // Composition root for Lambda: builds the adapters once per cold start from the parsed configuration.
-import type { PaymentBatchDependencies } from '../app/payment-batches.ts';
-import { randomIds, systemClock } from '../app/ports.ts';
-import { loadConfig } from '../config.ts';
+import type { AppDependencies } from '../app/context.ts';
+import { type RepresentationRegistry, randomIds, systemClock } from '../app/ports.ts';
+import type { BankGateway } from '../bank/bank-gateway.ts';
+import { loadConfig, parseSection } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { BankGatewayAgreements } from './bank/bank-agreements.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
+import { DynamoBankAccountRepository, DynamoConnectionRepository } from './dynamodb/connection-repository.ts';
+import {
+  DynamoAuditLog,
+  DynamoIdempotencyStore,
+  DynamoNotificationSubscriptionRepository,
+  DynamoStatementRepository,
+} from './dynamodb/misc-repositories.ts';
 import { DynamoPaymentBatchRepository } from './dynamodb/payment-batch-repository.ts';
+import { HttpRepresentationRegistry, registryConfigSchema } from './registry/representation-registry.ts';
 import { StepFunctionsWorkflowEngine } from './step-functions-workflow-engine.ts';
 
-export type Dependencies = PaymentBatchDependencies;
+export type Dependencies = AppDependencies;
 
 let cached: Dependencies | undefined;
+
+/** Registry settings (REGISTRY_BASE_URL, REGISTRY_PATH, REGISTRY_API_KEY, REGISTRY_TIMEOUT_MS). */
+const registrySection = {
+  schema: registryConfigSchema,
+  variables: {
+    baseUrl: 'REGISTRY_BASE_URL',
+    path: 'REGISTRY_PATH',
+    apiKey: 'REGISTRY_API_KEY',
+    timeoutMs: 'REGISTRY_TIMEOUT_MS',
+  },
+};
+
+function registryFromEnvironment(): RepresentationRegistry {
+  let registry: RepresentationRegistry | undefined;
+  return {
+    representativesOf(company) {
+      registry ??= new HttpRepresentationRegistry(parseSection(registrySection, process.env));
+      return registry.representativesOf(company);
+    },
+  };
+}
+
+/** The bank gateway is wired by the batch workflow's composition (issue 6); until then agreement checks fail loudly. */
+let bankGatewayFactory: (() => BankGateway) | undefined;
+export function useBankGateway(factory: () => BankGateway): void {
+  bankGatewayFactory = factory;
+}
 
 export function awsDependencies(): Dependencies {
   if (cached) return cached;
   const config = loadConfig();
-  const documentClient = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
+  const table = config.tableName;
   const stateMachineArn = config.batchStateMachineArn;
   cached = {
-    batches: new DynamoPaymentBatchRepository(documentClient, config.tableName),
+    batches: new DynamoPaymentBatchRepository(client, table),
+    connections: new DynamoConnectionRepository(client, table),
+    accounts: new DynamoBankAccountRepository(client, table),
+    statements: new DynamoStatementRepository(client, table),
+    subscriptions: new DynamoNotificationSubscriptionRepository(client, table),
+    audit: new DynamoAuditLog(client, table),
+    idempotency: new DynamoIdempotencyStore(client, table, systemClock),
     workflow: stateMachineArn
       ? new StepFunctionsWorkflowEngine(stateMachineArn)
       : {
@@ -25,6 +69,11 @@ export function awsDependencies(): Dependencies {
           resumeTask: () => Promise.reject(new ConfigError('BATCH_STATE_MACHINE_ARN is not set')),
           failTask: () => Promise.reject(new ConfigError('BATCH_STATE_MACHINE_ARN is not set')),
         },
+    registry: registryFromEnvironment(),
+    agreements: new BankGatewayAgreements(() => {
+      if (!bankGatewayFactory) throw new ConfigError('No bank gateway is configured for agreement checks');
+      return bankGatewayFactory();
+    }),
     clock: systemClock,
     ids: randomIds,
   };

@@ -45,6 +45,46 @@ export function canTransition(from: BatchStatus, to: BatchStatus): boolean {
 /** Throws a DomainError naming both statuses when the move is not allowed. */
 export function assertTransition(from: BatchStatus, to: BatchStatus): void {
   if (!canTransition(from, to)) {
-    throw new DomainError('illegal_batch_transition', `A batch cannot move from ${from} to ${to}`);
+    throw new DomainError(
+      'illegal_batch_transition',
+      `A batch cannot move from ${describeBatchStatus(from)} to ${describeBatchStatus(to)}`,
+    );
   }
+}
+
+/** Open batches hold their source documents: a bill in an open batch cannot go into another batch. */
+export function isOpenBatchStatus(status: BatchStatus): boolean {
+  return !isFinalBatchStatus(status);
+}
+
+/**
+ * Batches whose payments count when looking for possible duplicates: open ones and those that were sent.
+ * Cancelled, rejected, failed and expired batches paid nothing.
+ */
+export function countsForDuplicates(status: BatchStatus): boolean {
+  return !['cancelled', 'rejected', 'failed', 'expired'].includes(status);
+}
+
+/** Cancelling is possible only before the batch is handed to the bank. */
+export function isCancellable(status: BatchStatus): boolean {
+  return canTransition(status, 'cancelled');
+}
+
+const batchStatusWords: Record<BatchStatus, string> = {
+  draft: 'draft (not confirmed yet)',
+  confirmed: 'confirmed, waiting to be sent to the bank',
+  submitting: 'being sent to the bank',
+  submitted: 'sent to the bank',
+  acknowledged: 'received by the bank',
+  awaiting_signature: 'waiting for signing in the Coop Pank internet bank',
+  completed: 'completed: all payments were executed',
+  partially_completed: 'partially completed: some payments were rejected',
+  rejected: 'rejected by the bank',
+  failed: 'failed: it could not be sent to the bank',
+  expired: 'expired: it was not signed in time',
+  cancelled: 'cancelled before it was sent',
+};
+
+export function describeBatchStatus(status: BatchStatus): string {
+  return batchStatusWords[status];
 }

@@ -11,7 +11,29 @@ export const tableSchema = {
   ],
 } as const;
 
+/**
+ * Sort keys of the items under a company's partition (`pk = COMPANY#<companyId>`). Prefixes never nest
+ * (`BATCH#` vs `PAYMENT#`), so a `begins_with` query returns one item type only.
+ */
 export const keys = {
   company: (companyId: string) => `COMPANY#${companyId}`,
   batch: (batchId: string) => `BATCH#${batchId}`,
+  payment: (batchId: string, paymentId: string) => `PAYMENT#${batchId}#${paymentId}`,
+  paymentsOf: (batchId: string) => `PAYMENT#${batchId}#`,
+  sourceDocument: (type: string, id: string) => `SOURCEDOC#${type}#${id}`,
+  fingerprint: (createdAt: string, batchId: string, paymentId: string) =>
+    `FINGERPRINT#${createdAt}#${batchId}#${paymentId}`,
+  connection: (connectionId: string) => `CONNECTION#${connectionId}`,
+  connectionSlot: (bankId: string) => `CONNECTIONSLOT#${bankId}`,
+  account: (accountId: string) => `ACCOUNT#${accountId}`,
+  statementDay: (iban: string, date: string) => `STATEMENTDAY#${iban}#${date}`,
+  entry: (iban: string, bookingDate: string, bankReference: string, occurrence: number) =>
+    `ENTRY#${iban}#${bookingDate}#${bankReference}#${String(occurrence).padStart(3, '0')}`,
+  subscription: (subscriptionId: string) => `SUBSCRIPTION#${subscriptionId}`,
+  idempotency: (key: string) => `IDEMPOTENCY#${key}`,
+  audit: (entityType: string, entityId: string, at: string, eventId: string) =>
+    `AUDIT#${entityType}#${entityId}#${at}#${eventId}`,
+  auditOf: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}#`,
+  /** gsi1: end-to-end id → payment (the collector knows only the bank's echo of it). */
+  endToEnd: (endToEndId: string) => `E2E#${endToEndId}`,
 };

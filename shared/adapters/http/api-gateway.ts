@@ -3,6 +3,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { ForbiddenError, RateLimitedError, UnprocessableError } from '../../app/errors.ts';
 import { AppError, ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
 import { parseInput } from '../../validation.ts';
 
@@ -58,6 +59,39 @@ export function pathParameter(event: APIGatewayProxyEvent, name: string): string
   return value;
 }
 
+/** Query string parameters parsed with a zod object (unknown parameters are refused with their name). */
+export function parseQuery<Schema extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: Schema,
+): z.infer<Schema> {
+  return parseInput(event.queryStringParameters ?? {}, schema, 'The query parameters are invalid');
+}
+
+/** A required request header (case-insensitive), checked with a zod schema; the field path is the header name. */
+export function parseHeader<Schema extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  name: string,
+  schema: Schema,
+): z.infer<Schema> {
+  const wanted = name.toLowerCase();
+  const value = Object.entries(event.headers ?? {}).find(([header]) => header.toLowerCase() === wanted)?.[1];
+  if (value === undefined || value === '') {
+    throw new ValidationError(`The ${name} header is required`, [{ path: name, message: 'required' }]);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new ValidationError(
+      `The ${name} header is invalid`,
+      parsed.error.issues.map((issue) => ({ path: name, message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+export function noContent(): APIGatewayProxyResult {
+  return { statusCode: 204, headers: {}, body: '' };
+}
+
 export function json(
   statusCode: number,
   body: unknown,
@@ -90,6 +124,27 @@ function problemFor(error: unknown): {
   if (error instanceof AuthenticationError) {
     return { mapping: { status: 401, title: 'Unauthenticated' }, detail: error.message, extra: {} };
   }
+  if (error instanceof ForbiddenError) {
+    return {
+      mapping: { status: 403, title: 'Forbidden' },
+      detail: error.message,
+      extra: { code: error.code },
+    };
+  }
+  if (error instanceof UnprocessableError) {
+    return {
+      mapping: { status: 422, title: 'Unprocessable request' },
+      detail: error.message,
+      extra: { code: error.code, ...(error.issues.length > 0 ? { errors: error.issues } : {}) },
+    };
+  }
+  if (error instanceof RateLimitedError) {
+    return {
+      mapping: { status: 429, title: 'Too many requests' },
+      detail: error.message,
+      extra: { code: error.code, retryAfterSeconds: error.retryAfterSeconds },
+    };
+  }
   if (error instanceof NotFoundError) {
     return { mapping: { status: 404, title: 'Not found' }, detail: error.message, extra: {} };
   }
@@ -112,7 +167,10 @@ export function problemResponse(error: unknown, instance?: string): APIGatewayPr
   const code = error instanceof AppError ? error.code : 'internal_error';
   return {
     statusCode: mapping.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
+    },
     body: JSON.stringify({
       type: `https://docs.envoice.example/problems/${code}`,
       title: mapping.title,

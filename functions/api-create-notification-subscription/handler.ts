@@ -1,0 +1,16 @@
+// POST /v1/notification-subscriptions: subscribe an email address or phone number to alerts.
+import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
+import { createSubscriptionBody } from '#shared/api/schemas.ts';
+import type { AppDependencies } from '#shared/app/context.ts';
+import { createSubscription } from '#shared/app/notification-subscriptions.ts';
+
+export function makeHandler(deps: AppDependencies) {
+  return apiHandler(async (event) => {
+    const caller = callerOf(event);
+    const subscription = await createSubscription(deps, caller, parseBody(event, createSubscriptionBody));
+    return json(201, subscription, { location: `/v1/notification-subscriptions/${subscription.id}` });
+  });
+}
+
+export const handler = lazyHandler(() => makeHandler(awsDependencies()));

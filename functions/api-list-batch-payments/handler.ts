@@ -1,0 +1,16 @@
+// GET /v1/payment-batches/{batchId}/payments: the batch’s payments, paginated.
+import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { apiHandler, callerOf, json, parseQuery, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { pageQuery } from '#shared/api/schemas.ts';
+import type { AppDependencies } from '#shared/app/context.ts';
+import { listBatchPayments } from '#shared/app/payment-batches.ts';
+
+export function makeHandler(deps: AppDependencies) {
+  return apiHandler(async (event) => {
+    const caller = callerOf(event);
+    const page = parseQuery(event, pageQuery);
+    return json(200, await listBatchPayments(deps, caller, pathParameter(event, 'batchId'), page));
+  });
+}
+
+export const handler = lazyHandler(() => makeHandler(awsDependencies()));

@@ -1,0 +1,11 @@
+// GET /v1/notification-subscriptions: the company’s alert subscriptions.
+import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { apiHandler, callerOf, json } from '#shared/adapters/http/api-gateway.ts';
+import type { AppDependencies } from '#shared/app/context.ts';
+import { listSubscriptions } from '#shared/app/notification-subscriptions.ts';
+
+export function makeHandler(deps: AppDependencies) {
+  return apiHandler(async (event) => json(200, await listSubscriptions(deps, callerOf(event))));
+}
+
+export const handler = lazyHandler(() => makeHandler(awsDependencies()));
