@@ -27,8 +27,20 @@ const IBAN_REASONS: Partial<Record<number, string>> = {
   [ValidationErrorsIBAN.QRIBANNotAllowed]: 'QR-IBAN not allowed',
 };
 
+// Batches repeat the same accounts; validation is pure, so a small cache saves most of the work.
+const ibanCache = new Map<string, IbanCheck>();
+
 /** Validates an IBAN (normalising spaces and case first) and returns the electronic form or a reason. */
 export function checkIban(input: string): IbanCheck {
+  const cached = ibanCache.get(input);
+  if (cached) return cached;
+  const result = checkIbanUncached(input);
+  if (ibanCache.size >= 10_000) ibanCache.clear();
+  ibanCache.set(input, result);
+  return result;
+}
+
+function checkIbanUncached(input: string): IbanCheck {
   const iban = normalizeIban(input);
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/.test(iban)) {
     return { ok: false, reason: 'not an IBAN (2 letters, 2 check digits, up to 30 letters or digits)' };

@@ -88,6 +88,10 @@ export function stripXmlInvalid(text: string): string {
   return out;
 }
 
+const NON_BASIC = /[^A-Za-z0-9/\-?:().,'+ ]/gu;
+const BASIC_CACHE = new Map<string, string>();
+const ESTONIAN_CACHE = new Map<string, string>();
+
 function transliterateChar(char: string, keepEstonian: boolean): string {
   if (SEPA_BASIC.test(char)) return char;
   if (keepEstonian && ESTONIAN_LETTERS.includes(char)) return char;
@@ -112,9 +116,15 @@ export function applyCharacterPolicy(
   let out = stripXmlInvalid(text.normalize('NFC'));
   if (policy.kind !== 'unrestricted') {
     const keepEstonian = policy.kind === 'sepa-latin-estonian';
-    let mapped = '';
-    for (const char of out) mapped += transliterateChar(char, keepEstonian);
-    out = mapped;
+    const cache = keepEstonian ? ESTONIAN_CACHE : BASIC_CACHE;
+    out = out.replace(NON_BASIC, (char) => {
+      let mapped = cache.get(char);
+      if (mapped === undefined) {
+        mapped = transliterateChar(char, keepEstonian);
+        if (cache.size < 5_000) cache.set(char, mapped);
+      }
+      return mapped;
+    });
   }
   return out.replace(/\s+/g, ' ').trim();
 }
@@ -126,6 +136,7 @@ export function conformsToPolicy(text: string, policy: CharacterPolicy): boolean
 
 /** Length in characters as XML Schema counts them (code points, not UTF-16 units). */
 export function textLength(text: string): number {
+  if (!/[\ud800-\udbff]/.test(text)) return text.length;
   let count = 0;
   for (const _ of text) count++;
   return count;

@@ -152,6 +152,16 @@ export function el(tag: string, text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Cursor: navigates fast-xml-parser-shaped trees and reports errors with element paths
 
+const PATHS = new Map<string, string[]>();
+function splitPath(path: string): string[] {
+  let parts = PATHS.get(path);
+  if (!parts) {
+    parts = path.split('/');
+    PATHS.set(path, parts);
+  }
+  return parts;
+}
+
 export class Cursor {
   readonly node: XmlValue;
   readonly messageType: string;
@@ -209,7 +219,7 @@ export class Cursor {
   /** Follows a path of child names (`'Id/IBAN'`), undefined when any step is missing. */
   at(path: string): Cursor | undefined {
     let current: Cursor | undefined = this;
-    for (const name of path.split('/')) {
+    for (const name of splitPath(path)) {
       current = current?.el(name);
       if (!current) return undefined;
     }
@@ -227,10 +237,22 @@ export class Cursor {
     return '';
   }
 
-  /** Text at a child path, undefined when missing or empty. */
+  /** Text at a child path, undefined when missing or empty. Walks raw nodes: no cursor allocation. */
   str(path: string): string | undefined {
-    const text = this.at(path)?.text();
-    return text === undefined || text === '' ? undefined : text;
+    let node: XmlValue | undefined = this.node;
+    for (const name of splitPath(path)) {
+      if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+      const value: XmlValue | undefined = node[name];
+      node = Array.isArray(value) ? value[0] : value;
+      if (node === undefined) return undefined;
+    }
+    const text =
+      typeof node === 'string'
+        ? node
+        : typeof node === 'object' && !Array.isArray(node)
+          ? node['#text']
+          : undefined;
+    return typeof text === 'string' && text !== '' ? text : undefined;
   }
 
   /** Text at a child path, required non-empty. */

@@ -1,0 +1,24 @@
+// A benchmark case: one tool doing one job. `prepare` runs once outside the timing (inputs), `run` is timed.
+export interface BenchCase<State = unknown> {
+  /** Row label, e.g. `pain.001 build 10k`. */
+  case: string;
+  tool: string;
+  /** Timed repetitions (the median is reported). */
+  runs: number;
+  prepare(): Promise<State> | State;
+  /** Returns the number of bytes produced or consumed (for MB/s). */
+  run(state: State): Promise<number> | number;
+  /** Optional correctness note computed once after timing (e.g. XSD validity). */
+  check?(state: State): Promise<string> | string;
+  /** Skip with this reason (e.g. tool not installed). */
+  skip?: () => string | undefined;
+}
+
+export interface BenchRow {
+  case: string;
+  tool: string;
+  medianMs: number | null;
+  mbPerS: number | null;
+  peakRssMb: number | null;
+  note?: string;
+}
