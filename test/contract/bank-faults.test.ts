@@ -166,4 +166,20 @@ describe('faults and retries', () => {
     await expect(closed.heartbeat()).rejects.toMatchObject({ name: 'BankUnavailableError', retryable: true });
     closed.close();
   });
+
+  it('a configured rate limit answers 429 with Retry-After once the burst is used up', async () => {
+    const limited = await startHarness({ settings: { rateLimit: { requestsPerSecond: 0.1, burst: 2 } } });
+    try {
+      const once = limited.makeGateway({ retry: { maxAttempts: 1 } });
+      await once.heartbeat();
+      await once.heartbeat();
+      await expect(once.heartbeat()).rejects.toMatchObject({
+        name: 'BankRateLimitedError',
+        status: 429,
+        retryAfterMs: 10_000,
+      });
+    } finally {
+      await limited.close();
+    }
+  });
 });

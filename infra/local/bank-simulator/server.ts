@@ -105,6 +105,7 @@ export interface ApiServerHandle {
 
 export function createApiServer(bank: SimulatedBank, tls: ApiServerTls): ApiServerHandle {
   const held = new Set<ServerResponse>();
+  const bucket = { tokens: bank.settings.rateLimit?.burst ?? 0, at: performance.now() };
   const sockets = new Set<TLSSocket>();
   const server = createServer(
     {
@@ -163,6 +164,28 @@ export function createApiServer(bank: SimulatedBank, tls: ApiServerTls): ApiServ
     }
     const endUserHeader = req.headers[bank.settings.headers.endUserCode.toLowerCase()];
     const endUserCode = Array.isArray(endUserHeader) ? endUserHeader[0] : endUserHeader;
+    const limit = bank.settings.rateLimit;
+    if (limit) {
+      const now = performance.now();
+      bucket.tokens = Math.min(
+        limit.burst,
+        bucket.tokens + ((now - bucket.at) / 1000) * limit.requestsPerSecond,
+      );
+      bucket.at = now;
+      if (bucket.tokens < 1) {
+        const waitSeconds = Math.ceil((1 - bucket.tokens) / limit.requestsPerSecond);
+        write(res, {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': String(waitSeconds) },
+          body: JSON.stringify({
+            code: 'RATE_LIMITED',
+            message: `at most ${limit.requestsPerSecond} requests per second`,
+          }),
+        });
+        return;
+      }
+      bucket.tokens -= 1;
+    }
     const fault = bank.faults.take(match.route, endUserCode);
     const run = () =>
       bank.handle({

@@ -96,6 +96,10 @@ export const simulatorSettingsSchema = z.object({
       'camt.054': z.string().optional(),
     })
     .default({}),
+  /** Token bucket per operator certificate (real time); omitted = no limit. Answers 429 with Retry-After. */
+  rateLimit: z
+    .object({ requestsPerSecond: z.number().positive(), burst: z.number().int().min(1) })
+    .optional(),
   bankCode: z.string().default('42'),
   bic: z.string().default('EKRDEE22'),
 });
