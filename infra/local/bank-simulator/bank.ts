@@ -13,8 +13,9 @@ import type {
   ParsedPain001,
   TransactionStatusReport,
 } from '#shared/iso20022/types.ts';
+import { addDays, tallinnDate, tallinnDateTime, tallinnInstant } from '../../../shared/domain/calendar.ts';
 import { type Agreement, AgreementRegistry, endUserKey, type Refusal } from './agreements.ts';
-import { addDays, planExecution, tallinnDate, tallinnDateTime, tallinnInstant } from './calendar.ts';
+import { planExecution } from './calendar.ts';
 import type { SimulatorClock } from './clock.ts';
 import { documents, validateReceived } from './documents.ts';
 import { FaultInjector, type SimulatorRoute } from './faults.ts';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isBusinessDay,
-  nextBusinessDay,
-  planExecution,
-  tallinnDate,
-  tallinnInstant,
-} from '#infra/local/bank-simulator/calendar.ts';
+import { planExecution } from '#infra/local/bank-simulator/calendar.ts';
+import { isBusinessDay, nextBusinessDay, tallinnDate, tallinnInstant } from '#shared/domain/calendar.ts';
 
 const sepa = { amountMinor: 20_000_000, currency: 'EUR', creditorIban: 'EE382200221020145685' }; // over the instant limit
 
