@@ -1,9 +1,10 @@
 // One thin path through every layer: HTTP → authorizer → handler → DynamoDB Local → synthesized state machine
-// executed locally → task handler → DynamoDB Local → HTTP.
+// executed locally → task handler → DynamoDB Local → HTTP. The batch is drafted, then confirmed.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
 import { isolatedTable } from '../support/dynamodb.ts';
+import { coopIbans, onboard, paymentLine } from './api/harness.ts';
 
 describe('walking skeleton: create a payment batch and watch the workflow update it', () => {
   let runtime: LocalRuntime;
@@ -14,21 +15,62 @@ describe('walking skeleton: create a payment batch and watch the workflow update
   beforeAll(async () => {
     table = await isolatedTable();
     runtime = createLocalRuntime({ dynamoDbEndpoint: table.endpoint, tableName: table.tableName });
-    tokenA = runtime.issuer.issue({ userId: 'user-a', companyId: 'company-a', roles: ['payer'] });
+    tokenA = runtime.issuer.issue({
+      userId: 'user-a',
+      companyId: 'company-a',
+      personalCode: '38001010001',
+      roles: ['admin', 'payer'],
+    });
     tokenB = runtime.issuer.issue({ userId: 'user-b', companyId: 'company-b', roles: ['payer'] });
+    await onboard(
+      {
+        token: tokenA,
+        call: async (method, path, body) => {
+          const result = await runtime.handleHttp({
+            method,
+            path,
+            headers: { authorization: `Bearer ${tokenA}` },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          return {
+            status: result.statusCode,
+            body: JSON.parse(result.body || '{}'),
+            headers: {},
+            raw: result.body,
+          };
+        },
+      },
+      { iban: coopIbans[0] },
+    );
   });
 
-  it('stores the batch, runs the synthesized state machine and shows the status it set', async () => {
+  const createAndConfirm = async (count: number) => {
     const created = await runtime.handleHttp({
       method: 'POST',
       path: '/v1/payment-batches',
       headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ paymentCount: 3 }),
+      body: JSON.stringify({
+        debtorAccountId: coopIbans[0],
+        payments: Array.from({ length: count }, () => paymentLine()),
+      }),
     });
     expect(created.statusCode).toBe(201);
     const batch = JSON.parse(created.body) as { id: string; status: string };
-    expect(batch.status).toBe('confirmed');
+    expect(batch.status).toBe('draft');
     expect(created.headers?.location).toBe(`/v1/payment-batches/${batch.id}`);
+    const confirmed = await runtime.handleHttp({
+      method: 'POST',
+      path: `/v1/payment-batches/${batch.id}/confirm`,
+      headers: { authorization: `Bearer ${tokenA}`, 'idempotency-key': `skeleton-${batch.id}` },
+      body: '{}',
+    });
+    expect(confirmed.statusCode).toBe(202);
+    expect(JSON.parse(confirmed.body)).toMatchObject({ id: batch.id, status: 'confirmed' });
+    return batch;
+  };
+
+  it('stores the batch, runs the synthesized state machine and shows the status it set', async () => {
+    const batch = await createAndConfirm(3);
 
     const execution = await runtime.workflow.waitForExecution(batch.id);
     expect(execution.error).toBeUndefined();
@@ -43,7 +85,7 @@ describe('walking skeleton: create a payment batch and watch the workflow update
         Key: { pk: 'COMPANY#company-a', sk: `BATCH#${batch.id}` },
       }),
     );
-    expect(stored.Item).toMatchObject({ status: 'submitting', version: 2, workflowExecutionName: batch.id });
+    expect(stored.Item).toMatchObject({ status: 'submitting', version: 3, workflowExecutionName: batch.id });
 
     const fetched = await runtime.handleHttp({
       method: 'GET',
@@ -55,13 +97,7 @@ describe('walking skeleton: create a payment batch and watch the workflow update
   });
 
   it("does not show one company's batch to another company", async () => {
-    const created = await runtime.handleHttp({
-      method: 'POST',
-      path: '/v1/payment-batches',
-      headers: { authorization: `Bearer ${tokenA}` },
-      body: JSON.stringify({ paymentCount: 1 }),
-    });
-    const { id } = JSON.parse(created.body) as { id: string };
+    const { id } = await createAndConfirm(1);
     await runtime.workflow.waitForExecution(id);
     const asB = await runtime.handleHttp({
       method: 'GET',
@@ -93,11 +129,11 @@ describe('walking skeleton: create a payment batch and watch the workflow update
       method: 'POST',
       path: '/v1/payment-batches',
       headers: { authorization: `Bearer ${tokenA}` },
-      body: JSON.stringify({ paymentCount: 0 }),
+      body: JSON.stringify({ debtorAccountId: coopIbans[0], payments: [] }),
     });
     expect(invalid.statusCode).toBe(400);
     const problem = JSON.parse(invalid.body) as { errors: Array<{ path: string }> };
-    expect(problem.errors[0]?.path).toBe('paymentCount');
+    expect(problem.errors[0]?.path).toBe('payments');
     expect(await countItems()).toBe(before);
   });
 });

@@ -1,0 +1,125 @@
+// Drives the API the way the Envoice UI does: HTTP requests through the local runtime (authorizer, the
+// synthesized routes, the real handlers) against DynamoDB Local.
+import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
+import type { RequestCounter } from '../../../shared/adapters/dynamodb/store.ts';
+import { createEstonianReference } from '../../../shared/domain/reference.ts';
+import { isolatedTable } from '../../support/dynamodb.ts';
+
+export const coopIbans = [
+  'EE654200000000100007',
+  'EE814200000000100010',
+  'EE214200000000100023',
+  'EE584200000000100036',
+] as const;
+export const creditorIbans = [
+  'EE382200221020145685',
+  'FI2112345600000785',
+  'DE89370400440532013000',
+] as const;
+
+export interface Response<Body = Record<string, unknown>> {
+  status: number;
+  body: Body;
+  headers: Record<string, string>;
+  raw: string;
+}
+
+export interface Caller {
+  token: string;
+  call<Body = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    query?: Record<string, string>,
+  ): Promise<Response<Body>>;
+}
+
+export async function startApi(options: { requestCounter?: RequestCounter } = {}) {
+  const table = await isolatedTable();
+  const runtime: LocalRuntime = createLocalRuntime({
+    dynamoDbEndpoint: table.endpoint,
+    tableName: table.tableName,
+    ...(options.requestCounter ? { requestCounter: options.requestCounter } : {}),
+  });
+  const as = (claims: {
+    companyId: string;
+    userId: string;
+    personalCode?: string;
+    roles?: string[];
+  }): Caller => {
+    const token = runtime.issuer.issue(claims);
+    return {
+      token,
+      async call(method, path, body, headers = {}, query) {
+        const result = await runtime.handleHttp({
+          method,
+          path,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+          ...(query ? { query } : {}),
+        });
+        return {
+          status: result.statusCode,
+          body: (result.body ? JSON.parse(result.body) : {}) as never,
+          headers: (result.headers ?? {}) as Record<string, string>,
+          raw: result.body,
+        };
+      },
+    };
+  };
+  return { table, runtime, as };
+}
+
+/** Takes a company through onboarding: account, connection, representation, permissions, activation. */
+export async function onboard(
+  admin: Caller,
+  options: {
+    iban: string;
+    registryCode?: string;
+    paymentInitiation?: boolean;
+    statementRetrieval?: boolean;
+  },
+) {
+  const account = await admin.call('POST', '/v1/bank-accounts', { iban: options.iban, name: 'Main' });
+  if (account.status !== 201) throw new Error(`adding the account failed: ${account.raw}`);
+  const connection = await admin.call<{ id: string }>('POST', '/v1/connections', {
+    registryCode: options.registryCode ?? '10000001',
+  });
+  if (connection.status !== 201) throw new Error(`creating the connection failed: ${connection.raw}`);
+  const id = connection.body.id;
+  const confirmed = await admin.call('POST', `/v1/connections/${id}/representation-confirmations`);
+  if (confirmed.status !== 200) throw new Error(`confirming representation failed: ${confirmed.raw}`);
+  const selected = await admin.call('PUT', `/v1/connections/${id}/accounts`, {
+    accounts: [
+      {
+        accountId: options.iban,
+        paymentInitiation: options.paymentInitiation ?? true,
+        statementRetrieval: options.statementRetrieval ?? true,
+      },
+    ],
+  });
+  if (selected.status !== 200) throw new Error(`selecting accounts failed: ${selected.raw}`);
+  const activated = await admin.call('POST', `/v1/connections/${id}/activate`);
+  if (activated.status !== 200) throw new Error(`activating failed: ${activated.raw}`);
+  return { connectionId: id };
+}
+
+let documentSequence = 0;
+
+/** A valid Estonian reference number (7-3-1 check digit) built from `base`. */
+export const reference = (base: number | string) => createEstonianReference(String(base));
+
+/** A valid payment line with a fresh bill id and reference (so lines are not duplicates) unless given. */
+export function paymentLine(overrides: Record<string, unknown> = {}) {
+  documentSequence += 1;
+  return {
+    creditorName: 'Tarnija OU',
+    creditorIban: creditorIbans[0],
+    amount: '125.50',
+    currency: 'EUR',
+    reference: reference(1000 + documentSequence),
+    sourceDocument: { type: 'bill', id: `bill-${process.pid}-${documentSequence}` },
+    ...overrides,
+  };
+}

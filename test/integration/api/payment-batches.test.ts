@@ -1,0 +1,348 @@
+// Payment batches through the HTTP API: draft, summary, confirm (idempotency, permissions, duplicates,
+// concurrency), cancel and status, against DynamoDB Local and the locally executed state machine.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Caller,
+  coopIbans,
+  creditorIbans,
+  onboard,
+  paymentLine,
+  reference,
+  startApi,
+} from './harness.ts';
+
+type Batch = {
+  id: string;
+  status: string;
+  paymentCount: number;
+  totals: { amount: string; currency: string }[];
+};
+
+describe('payment batches', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  let payer: Caller;
+  let viewer: Caller;
+  let restricted: Caller;
+
+  const countItems = async (companyId: string) => {
+    const result = await api.table.client.send(
+      new QueryCommand({
+        TableName: api.table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `COMPANY#${companyId}` },
+        Select: 'COUNT',
+      }),
+    );
+    return result.Count ?? 0;
+  };
+
+  const createDraft = async (caller: Caller, payments: unknown[], debtorAccountId: string = coopIbans[0]) =>
+    caller.call<Batch>('POST', '/v1/payment-batches', { debtorAccountId, payments });
+
+  const confirm = (caller: Caller, id: string, key: string, body: unknown = {}) =>
+    caller.call<Batch & { code?: string; detail?: string }>(
+      'POST',
+      `/v1/payment-batches/${id}/confirm`,
+      body,
+      { 'idempotency-key': key },
+    );
+
+  beforeAll(async () => {
+    api = await startApi();
+    payer = api.as({
+      companyId: 'acme',
+      userId: 'ann',
+      personalCode: '38001010001',
+      roles: ['admin', 'payer'],
+    });
+    viewer = api.as({ companyId: 'acme', userId: 'vic', roles: ['viewer'] });
+    await onboard(payer, { iban: coopIbans[0] });
+    // A second company whose account may only read statements.
+    restricted = api.as({
+      companyId: 'reader',
+      userId: 'rita',
+      personalCode: '38001010001',
+      roles: ['admin', 'payer'],
+    });
+    await onboard(restricted, { iban: coopIbans[1], paymentInitiation: false });
+  });
+
+  it('stores a draft with totals in minor-unit-exact decimals and shows it', async () => {
+    const created = await createDraft(payer, [
+      paymentLine({ amount: '0.29' }),
+      paymentLine({ amount: '1000000.01', creditorIban: creditorIbans[1] }),
+      paymentLine({ amount: '12.5', sourceDocument: { type: 'expense_report', id: 'er-1' } }),
+    ]);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', paymentCount: 3 });
+    expect(created.body.totals).toEqual([{ amount: '1000012.80', currency: 'EUR' }]);
+    expect(created.headers.location).toBe(`/v1/payment-batches/${created.body.id}`);
+
+    const shown = await payer.call<
+      Batch & { payments: { items: { amount: string; status: string }[] }; timeline: { action: string }[] }
+    >('GET', `/v1/payment-batches/${created.body.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.payments.items.map((p) => p.amount)).toEqual(['0.29', '1000000.01', '12.50']);
+    expect(shown.body.timeline.map((event) => event.action)).toEqual(['PaymentBatchDrafted']);
+  });
+
+  it('refuses malformed lines with field paths and stores nothing', async () => {
+    const before = await countItems('acme');
+    const refused = await createDraft(payer, [
+      paymentLine(),
+      paymentLine({ amount: 12.5 }),
+      paymentLine({ amount: '1.234' }),
+      paymentLine({ sourceDocument: { type: 'invoice', id: 'x' } }),
+    ]);
+    expect(refused.status).toBe(400);
+    expect(refused.headers['content-type']).toBe('application/problem+json');
+    const paths = (refused.body.errors as { path: string }[]).map((issue) => issue.path);
+    expect(paths).toEqual(['payments.1.amount', 'payments.2.amount', 'payments.3.sourceDocument.type']);
+    expect(refused.raw).not.toMatch(/at \w+ \(|node_modules/);
+    expect(await countItems('acme')).toBe(before);
+  });
+
+  it('refuses the same bill twice in one batch, naming the line', async () => {
+    const line = paymentLine();
+    const refused = await createDraft(payer, [line, paymentLine(), { ...line, amount: '1.00' }]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { path: 'payments.2.sourceDocument.id', message: 'same document as payments.0' },
+    ]);
+  });
+
+  it('refuses a bill that sits in another open batch, and frees it when that batch is cancelled', async () => {
+    const line = paymentLine();
+    const first = await createDraft(payer, [line]);
+    expect(first.status).toBe(201);
+    const before = await countItems('acme');
+    const second = await createDraft(payer, [paymentLine(), line]);
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('source_document_in_open_batch');
+    expect(second.body.detail).toContain(first.body.id);
+    expect(await countItems('acme')).toBe(before);
+
+    const cancelled = await payer.call<Batch>('POST', `/v1/payment-batches/${first.body.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await createDraft(payer, [line])).status).toBe(201);
+  });
+
+  it('refuses callers without the payer role (403) and unknown debtor accounts (422)', async () => {
+    const forbidden = await createDraft(viewer, [paymentLine()]);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.code).toBe('role_missing');
+    const unknown = await createDraft(payer, [paymentLine()], coopIbans[3]);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([
+      { path: 'debtorAccountId', message: 'no such bank account; add it first' },
+    ]);
+  });
+
+  it('summarizes counts, totals, instant vs SEPA, issues per line and possible duplicates', async () => {
+    const earlier = await createDraft(payer, [paymentLine({ amount: '77.00', reference: reference(777) })]);
+    const created = await createDraft(payer, [
+      paymentLine({ amount: '10.00' }),
+      paymentLine({ amount: '150000.00', reference: undefined, remittanceInformation: 'Arve 15' }),
+      paymentLine({ creditorIban: 'EE382200221020145686', amount: '5.00' }),
+      paymentLine({ requestedExecutionDate: '2999-01-01', amount: '1.00', creditorName: 'Õunapuu OÜ' }),
+      paymentLine({ amount: '77.00', reference: reference(777) }),
+    ]);
+    const summary = await payer.call<{
+      paymentCount: number;
+      totals: unknown[];
+      channels: { instant: { count: number }; sepa: { count: number; totals: unknown[] } };
+      validation: {
+        errorCount: number;
+        lines: { position: number; issues: { path: string; code: string }[] }[];
+      };
+      possibleDuplicates: { paymentId: string; matches: { batchId: string }[] }[];
+      readyToConfirm: boolean;
+      blockers: { code: string }[];
+    }>('GET', `/v1/payment-batches/${created.body.id}/summary`);
+    expect(summary.status).toBe(200);
+    expect(summary.body.paymentCount).toBe(5);
+    expect(summary.body.totals).toEqual([{ amount: '150093.00', currency: 'EUR' }]);
+    expect(summary.body.channels.instant.count).toBe(3);
+    expect(summary.body.channels.sepa).toEqual({
+      count: 2,
+      totals: [{ amount: '150001.00', currency: 'EUR' }],
+    });
+    expect(summary.body.validation.errorCount).toBe(1);
+    expect(summary.body.validation.lines).toEqual([
+      expect.objectContaining({
+        position: 3,
+        issues: [expect.objectContaining({ path: 'payments.2.creditorIban', code: 'invalid_iban' })],
+      }),
+      expect.objectContaining({
+        position: 4,
+        issues: [
+          expect.objectContaining({
+            path: 'payments.3.creditorName',
+            code: 'characters_replaced',
+            severity: 'warning',
+          }),
+        ],
+      }),
+    ]);
+    expect(summary.body.possibleDuplicates).toEqual([
+      expect.objectContaining({
+        paymentId: '00005',
+        matches: [expect.objectContaining({ batchId: earlier.body.id })],
+      }),
+    ]);
+    expect(summary.body.readyToConfirm).toBe(false);
+    expect(summary.body.blockers.map((b) => b.code)).toEqual([
+      'invalid_payments',
+      'duplicates_need_acknowledgement',
+    ]);
+
+    const invalid = await confirm(payer, created.body.id, 'key-invalid-lines');
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.code).toBe('batch_has_invalid_payments');
+    expect((invalid.body as unknown as { errors: { path: string }[] }).errors[0]?.path).toBe(
+      'payments.2.creditorIban',
+    );
+  });
+
+  it('needs an explicit acknowledgement for possible duplicates before confirming', async () => {
+    const line = { amount: '33.30', reference: reference(3330) };
+    await createDraft(payer, [paymentLine(line)]);
+    const created = await createDraft(payer, [paymentLine(line)]);
+    const refused = await confirm(payer, created.body.id, 'dup-key-1');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('duplicates_not_acknowledged');
+    const accepted = await confirm(payer, created.body.id, 'dup-key-2', {
+      acknowledgedDuplicates: ['00001'],
+    });
+    expect(accepted.status).toBe(202);
+    await api.runtime.workflow.waitForExecution(created.body.id);
+  });
+
+  it('confirms: the batch workflow runs and the status shows who confirmed and when', async () => {
+    const created = await createDraft(payer, [paymentLine(), paymentLine()]);
+    const confirmed = await confirm(payer, created.body.id, 'confirm-key-0001');
+    expect(confirmed.status).toBe(202);
+    expect(confirmed.body.status).toBe('confirmed');
+    const execution = await api.runtime.workflow.waitForExecution(created.body.id);
+    expect(execution.status).toBe('SUCCEEDED');
+    const shown = await payer.call<{
+      status: string;
+      confirmedBy: string;
+      timeline: { action: string; by: unknown }[];
+    }>('GET', `/v1/payment-batches/${created.body.id}`);
+    expect(shown.body.status).toBe('submitting');
+    expect(shown.body.confirmedBy).toBe('ann');
+    expect(shown.body.timeline.map((e) => e.action)).toEqual([
+      'PaymentBatchDrafted',
+      'PaymentBatchConfirmed',
+    ]);
+    expect(shown.body.timeline[1]?.by).toEqual({ userId: 'ann' });
+
+    const cancelLate = await payer.call('POST', `/v1/payment-batches/${created.body.id}/cancel`);
+    expect(cancelLate.status).toBe(409);
+    expect(cancelLate.body.code).toBe('batch_not_cancellable');
+  });
+
+  it('replays the first answer for a repeated Idempotency-Key and refuses the key with another body (422)', async () => {
+    const created = await createDraft(payer, [paymentLine()]);
+    const first = await confirm(payer, created.body.id, 'repeat-key-0001');
+    const again = await confirm(payer, created.body.id, 'repeat-key-0001');
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const otherBody = await confirm(payer, created.body.id, 'repeat-key-0001', {
+      acknowledgedDuplicates: ['00001'],
+    });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body.code).toBe('idempotency_key_reused');
+    const otherKey = await confirm(payer, created.body.id, 'another-key-0001');
+    expect(otherKey.status).toBe(409);
+    expect(otherKey.body.code).toBe('batch_not_draft');
+    await api.runtime.workflow.waitForExecution(created.body.id);
+  });
+
+  it('requires the Idempotency-Key header', async () => {
+    const created = await createDraft(payer, [paymentLine()]);
+    const missing = await payer.call('POST', `/v1/payment-batches/${created.body.id}/confirm`, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ path: 'Idempotency-Key', message: 'required' }]);
+  });
+
+  it('of two confirms at the same moment exactly one wins and the workflow starts once', async () => {
+    const created = await createDraft(payer, [paymentLine(), paymentLine(), paymentLine()]);
+    const starts: string[] = [];
+    const engine = api.runtime.workflow;
+    const original = engine.startBatchWorkflow.bind(engine);
+    engine.startBatchWorkflow = async (input) => {
+      starts.push(input.batchId);
+      return original(input);
+    };
+    try {
+      const results = await Promise.all([
+        confirm(payer, created.body.id, 'race-key-aaaa'),
+        confirm(payer, created.body.id, 'race-key-bbbb'),
+        confirm(payer, created.body.id, 'race-key-cccc'),
+      ]);
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([202, 409, 409]);
+      expect(starts).toEqual([created.body.id]);
+    } finally {
+      engine.startBatchWorkflow = original;
+    }
+    const execution = await engine.waitForExecution(created.body.id);
+    expect(execution.status).toBe('SUCCEEDED');
+  });
+
+  it('refuses to confirm from an account without payment initiation (409 with a clear problem)', async () => {
+    const created = await createDraft(restricted, [paymentLine()], coopIbans[1]);
+    expect(created.status).toBe(201);
+    const refused = await confirm(restricted, created.body.id, 'no-initiation-1');
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('payment_initiation_not_permitted');
+    expect(refused.body.detail).toContain(coopIbans[1]);
+  });
+
+  it('lists batches and their payments page by page with cursors', async () => {
+    const created = await createDraft(
+      payer,
+      Array.from({ length: 7 }, () => paymentLine()),
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await payer.call<{ items: { id: string }[]; nextCursor?: string }>(
+        'GET',
+        `/v1/payment-batches/${created.body.id}/payments`,
+        undefined,
+        {},
+        { limit: '3', ...(cursor ? { cursor } : {}) },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((p) => p.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['00001', '00002', '00003', '00004', '00005', '00006', '00007']);
+
+    const batches = await payer.call<{ items: unknown[]; nextCursor?: string }>(
+      'GET',
+      '/v1/payment-batches',
+      undefined,
+      {},
+      { limit: '2' },
+    );
+    expect(batches.body.items).toHaveLength(2);
+    expect(batches.body.nextCursor).toBeDefined();
+    const badCursor = await payer.call('GET', '/v1/payment-batches', undefined, {}, { cursor: 'nonsense' });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.errors).toEqual([{ path: 'cursor', message: 'invalid cursor' }]);
+  });
+
+  it('answers 404 for an unknown batch and 401 without a token', async () => {
+    expect((await payer.call('GET', '/v1/payment-batches/nope/summary')).status).toBe(404);
+    const anonymous = await api.runtime.handleHttp({ method: 'GET', path: '/v1/payment-batches' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
