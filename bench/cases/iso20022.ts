@@ -242,7 +242,8 @@ function painCases(count: number, label: string): BenchCase<unknown>[] {
         state.specs.map((s) => ({
           type: 'swift',
           direction: 'credit',
-          amount: s.cents / 100,
+          // iso20022.js 0.0.15 takes integer minor units here.
+          amount: s.cents,
           currency: 'EUR',
           id: s.endToEndId,
           creditor: {

@@ -69,10 +69,7 @@ async function validate(xml: string, xsdDir: string | undefined): Promise<string
     .flatMap((g) => g.payments)
     .reduce((total, p) => total + BigInt(p.amount.minor), 0n);
   const expected = `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
-  if (
-    controlSum !== undefined &&
-    controlSum.replace(/0+$/, '').replace(/\.$/, '') !== expected.replace(/0+$/, '').replace(/\.$/, '')
-  ) {
+  if (controlSum !== undefined && canonicalDecimal(controlSum) !== canonicalDecimal(expected)) {
     problems.push(`GrpHdr/CtrlSum says ${controlSum}, the amounts add up to ${expected}`);
   }
   if (xsdDir !== undefined) {
@@ -80,6 +77,14 @@ async function validate(xml: string, xsdDir: string | undefined): Promise<string
     for (const error of result.errors) problems.push(`XSD ${result.schema}: ${error}`);
   }
   return problems;
+}
+
+/** "0100.500" → "100.5", "12.00" → "12": compares decimals written differently. */
+function canonicalDecimal(text: string): string {
+  const [whole = '', fraction = ''] = text.trim().split('.');
+  const cleanWhole = whole.replace(/^0+(?=\d)/, '');
+  const cleanFraction = fraction.replace(/0+$/, '');
+  return cleanFraction ? `${cleanWhole}.${cleanFraction}` : cleanWhole;
 }
 
 export async function main(argv: string[]): Promise<number> {
