@@ -1,0 +1,114 @@
+// API benchmark: create a 5,000-payment draft batch and read its summary through the real handlers against
+// DynamoDB Local (target: under 2 s together), reporting the DynamoDB requests each step needs.
+
+import {
+  createConnectorTable,
+  type DynamoDbLocal,
+  startDynamoDbLocal,
+} from '../../infra/local/dynamodb-local.ts';
+import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { RequestCounter } from '../../shared/adapters/dynamodb/store.ts';
+import { createEstonianReference } from '../../shared/domain/reference.ts';
+import type { BenchCase } from '../types.ts';
+
+const paymentCount = 5000;
+const iban = 'EE654200000000100007';
+
+interface State {
+  dynamo: DynamoDbLocal;
+  runtime: LocalRuntime;
+  counter: RequestCounter;
+  token: string;
+  round: number;
+  last: { createMs: number; summaryMs: number; create: string; summary: string; totalRequests: number };
+}
+
+async function call(state: State, method: string, path: string, body?: unknown) {
+  const response = await state.runtime.handleHttp({
+    method,
+    path,
+    headers: { authorization: `Bearer ${state.token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.statusCode >= 300)
+    throw new Error(`${method} ${path} → ${response.statusCode}: ${response.body.slice(0, 300)}`);
+  return JSON.parse(response.body) as { id: string };
+}
+
+const describeCounts = (counter: RequestCounter) =>
+  [...counter.counts].map(([name, count]) => `${name.replace('Command', '')} ${count}`).join(', ');
+
+export const cases: BenchCase<State>[] = [
+  {
+    case: `API: create + summarize ${paymentCount} payments`,
+    tool: 'handlers + DynamoDB Local',
+    runs: 3,
+    async prepare() {
+      const dynamo = await startDynamoDbLocal();
+      await createConnectorTable(dynamo.endpoint, 'bench');
+      const counter = new RequestCounter();
+      const runtime = createLocalRuntime({
+        dynamoDbEndpoint: dynamo.endpoint,
+        tableName: 'bench',
+        requestCounter: counter,
+      });
+      const token = runtime.issuer.issue({
+        companyId: 'bench-co',
+        userId: 'bench',
+        personalCode: '38001010001',
+        roles: ['admin', 'payer'],
+      });
+      const state: State = {
+        dynamo,
+        runtime,
+        counter,
+        token,
+        round: 0,
+        last: { createMs: 0, summaryMs: 0, create: '', summary: '', totalRequests: 0 },
+      };
+      await call(state, 'POST', '/v1/bank-accounts', { iban });
+      const { id } = await call(state, 'POST', '/v1/connections', { registryCode: '10000001' });
+      await call(state, 'POST', `/v1/connections/${id}/representation-confirmations`);
+      await call(state, 'PUT', `/v1/connections/${id}/accounts`, {
+        accounts: [{ accountId: iban, paymentInitiation: true, statementRetrieval: true }],
+      });
+      await call(state, 'POST', `/v1/connections/${id}/activate`);
+      return state;
+    },
+    async run(state) {
+      state.round += 1;
+      const payments = Array.from({ length: paymentCount }, (_, index) => ({
+        creditorName: `Supplier ${index}`,
+        creditorIban: 'EE382200221020145685',
+        amount: `${(index % 900) + 1}.${String(index % 100).padStart(2, '0')}`,
+        currency: 'EUR',
+        reference: createEstonianReference(String(100_000 + index)),
+        sourceDocument: { type: index % 5 === 0 ? 'expense_report' : 'bill', id: `r${state.round}-${index}` },
+      }));
+      const body = JSON.stringify({ debtorAccountId: iban, payments });
+      state.counter.reset();
+      const started = performance.now();
+      const { id } = await call(state, 'POST', '/v1/payment-batches', JSON.parse(body));
+      const created = performance.now();
+      const create = describeCounts(state.counter);
+      const createRequests = state.counter.total;
+      state.counter.reset();
+      await call(state, 'GET', `/v1/payment-batches/${id}/summary`);
+      const done = performance.now();
+      state.last = {
+        createMs: Math.round(created - started),
+        summaryMs: Math.round(done - created),
+        create,
+        summary: describeCounts(state.counter),
+        totalRequests: createRequests + state.counter.total,
+      };
+      return Buffer.byteLength(body);
+    },
+    async check(state) {
+      await state.dynamo.stop();
+      const { createMs, summaryMs, create, summary, totalRequests } = state.last;
+      const verdict = createMs + summaryMs < 2000 ? 'under 2 s' : 'OVER 2 s';
+      return `${verdict} (last run: create ${createMs} ms, summary ${summaryMs} ms); DynamoDB requests per batch ${totalRequests}: create [${create}], summary [${summary}]`;
+    },
+  },
+];
