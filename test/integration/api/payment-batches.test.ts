@@ -17,6 +17,9 @@ type Batch = {
   status: string;
   paymentCount: number;
   totals: { amount: string; currency: string }[];
+  code?: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
 };
 
 describe('payment batches', () => {
