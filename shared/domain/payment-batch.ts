@@ -47,7 +47,7 @@ export function assertTransition(from: BatchStatus, to: BatchStatus): void {
   if (!canTransition(from, to)) {
     throw new DomainError(
       'illegal_batch_transition',
-      `A batch cannot move from ${describeBatchStatus(from)} to ${describeBatchStatus(to)}`,
+      `A batch cannot move from ${from} to ${to} (it is ${describeBatchStatus(from)})`,
     );
   }
 }
