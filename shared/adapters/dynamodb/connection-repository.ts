@@ -246,5 +246,13 @@ function connectionItem(connection: StoredConnection): Item {
     sk: keys.connection(connection.connectionId),
     type: 'Connection',
     ...connection,
+    // An active (or suspended: payments may be in flight) connection routes the bank's messages for its
+    // end user to this company; other states route nothing.
+    ...(connection.status === 'active' || connection.status === 'suspended'
+      ? {
+          gsi1pk: keys.endUser(connection.country, connection.registryCode),
+          gsi1sk: keys.company(connection.companyId),
+        }
+      : {}),
   };
 }

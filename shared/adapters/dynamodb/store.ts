@@ -44,7 +44,7 @@ export class TransactionConditionFailed extends Error {
   }
 }
 
-const internalAttributes = new Set(['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'expiresAt']);
+const internalAttributes = new Set(['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt']);
 
 /** Removes key and bookkeeping attributes: what remains is the stored entity. */
 export function entityOf<T>(item: Item): T {

@@ -8,6 +8,8 @@ export const tableSchema = {
   globalSecondaryIndexes: [
     /** Lookups by a global identifier (end-to-end id, bank message request id) → owning item. */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Work lists across companies: batches awaiting signature by due time, accounts with statements on. */
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
 
@@ -36,4 +38,18 @@ export const keys = {
   auditOf: (entityType: string, entityId: string) => `AUDIT#${entityType}#${entityId}#`,
   /** gsi1: end-to-end id → payment (the collector knows only the bank's echo of it). */
   endToEnd: (endToEndId: string) => `E2E#${endToEndId}`,
+  /** gsi1: the bank's end user (operator headers) → the company whose active connection it is. */
+  endUser: (country: string, registryCode: string) => `ENDUSER#${country}#${registryCode}`,
+  /** gsi2 work lists. */
+  awaitingSignature: 'WORK#AWAITING_SIGNATURE',
+  statementAccounts: 'WORK#STATEMENT_ACCOUNTS',
+};
+
+/**
+ * Global items outside any company's partition, for what arrives from the bank before we know the company:
+ * archived bank messages and our message ids (MsgId) → the batch that sent them.
+ */
+export const globalKeys = {
+  bankMessage: (responseId: string) => ({ pk: `BANKMSG#${responseId}`, sk: 'BANKMSG' }),
+  messageId: (messageId: string) => ({ pk: `MSGID#${messageId}`, sk: 'MSGID' }),
 };
