@@ -70,6 +70,31 @@ export interface StoredPaymentBatch {
   cancelledAt?: string | undefined;
   /** Why the batch is in its status (e.g. the bank's rejection), in words. */
   statusReason?: string | undefined;
+  /** The pain.001 messages the batch is sent as (one, or several when the bank limits message size). */
+  submissions?: BatchSubmission[] | undefined;
+  /** When the bank first reported on the batch (any pain.002 for one of its messages). */
+  bankAcknowledgedAt?: string | undefined;
+  /** The workflow task waiting for this batch to reach a milestone (resumed by the collector). */
+  awaiting?: { milestone: BatchMilestone; taskToken: string; since: string } | undefined;
+  /** When the signing watchdog tells people that signing is overdue. */
+  signingOverdueAt?: string | undefined;
+  finalizedAt?: string | undefined;
+}
+
+/** Milestones the batch workflow waits for: the bank answered at all; every payment has a final status. */
+export type BatchMilestone = 'acknowledged' | 'final';
+
+export interface BatchSubmission {
+  /** Deterministic per batch and part: the bank's idempotency key. */
+  messageId: string;
+  part: number;
+  /** End-to-end ids of the payments in this message. */
+  endToEndIds: string[];
+  startedAt: string;
+  /** Set when the bank confirmed receipt (or refused a re-send as a duplicate of it). */
+  acceptedAt?: string | undefined;
+  requestId?: string | undefined;
+  attempts: number;
 }
 
 export interface PaymentStatusChange {

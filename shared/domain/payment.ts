@@ -17,19 +17,22 @@ export const paymentStatuses = [
   /** Seen on a bank statement (after settled). */
   'booked',
   'cancelled',
+  /** Never signed in the internet bank before the batch's signing deadline: nothing was paid. */
+  'expired',
 ] as const;
 
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
 const allowed: Record<PaymentStatus, readonly PaymentStatus[]> = {
   pending: ['sent', 'cancelled'],
-  sent: ['accepted', 'pending_signature', 'settled', 'rejected'],
-  accepted: ['pending_signature', 'settled', 'rejected'],
-  pending_signature: ['settled', 'rejected'],
+  sent: ['accepted', 'pending_signature', 'settled', 'rejected', 'expired'],
+  accepted: ['pending_signature', 'settled', 'rejected', 'expired'],
+  pending_signature: ['settled', 'rejected', 'expired'],
   settled: ['booked'],
   rejected: [],
   booked: [],
   cancelled: [],
+  expired: [],
 };
 
 export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean {
@@ -54,7 +57,13 @@ const paymentStatusWords: Record<PaymentStatus, string> = {
   rejected: 'rejected by the bank',
   booked: 'booked on the account statement',
   cancelled: 'cancelled',
+  expired: 'not signed in time, not paid',
 };
+
+/** Statuses after which the bank will not change the payment any more (booking aside). */
+export function isFinalPaymentStatus(status: PaymentStatus): boolean {
+  return ['settled', 'booked', 'rejected', 'cancelled', 'expired'].includes(status);
+}
 
 export function describePaymentStatus(status: PaymentStatus): string {
   return paymentStatusWords[status];
