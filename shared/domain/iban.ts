@@ -73,7 +73,18 @@ const BIC_2014 = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
 
 export type BicCheck = { ok: true; bic: string } | { ok: false; reason: string };
 
+const bicCache = new Map<string, BicCheck>();
+
 export function checkBic(input: string): BicCheck {
+  const cached = bicCache.get(input);
+  if (cached) return cached;
+  const result = checkBicUncached(input);
+  if (bicCache.size >= 10_000) bicCache.clear();
+  bicCache.set(input, result);
+  return result;
+}
+
+function checkBicUncached(input: string): BicCheck {
   const bic = input.replace(/\s+/g, '').toUpperCase();
   if (!BIC_2009.test(bic) || !BIC_2014.test(bic)) {
     return { ok: false, reason: 'not a BIC (8 or 11 characters: bank, country, location, branch)' };

@@ -147,6 +147,14 @@ export function formatDecimal(value: Money): string {
 
 /** Formats an integer (number or bigint) of minor units with `exponent` fraction digits. */
 export function formatMinor(minor: number | bigint, exponent: number): string {
+  if (typeof minor === 'number' && Number.isSafeInteger(minor)) {
+    // Same digits as the bigint path, without allocating a bigint per amount.
+    const negative = minor < 0;
+    const digits = String(negative ? -minor : minor).padStart(exponent + 1, '0');
+    if (exponent === 0) return negative ? `-${digits}` : digits;
+    const cut = digits.length - exponent;
+    return `${negative ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
+  }
   const big = BigInt(minor);
   const negative = big < 0n;
   const digits = (negative ? -big : big).toString().padStart(exponent + 1, '0');

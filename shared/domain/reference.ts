@@ -30,14 +30,20 @@ export function createEstonianReference(base: string): string {
 
 export function isValidEstonianReference(reference: string): boolean {
   if (!/^\d{2,20}$/.test(reference)) return false;
-  return estonianCheckDigit(reference.slice(0, -1)) === Number(reference.slice(-1));
+  // estonianCheckDigit(reference.slice(0, -1)) without the slice and the second pattern test.
+  const last = reference.length - 1;
+  let sum = 0;
+  for (let i = 0; i < last; i++) {
+    sum += (reference.charCodeAt(last - 1 - i) - 48) * (WEIGHTS[i % 3] ?? 1);
+  }
+  return (10 - (sum % 10)) % 10 === reference.charCodeAt(last) - 48;
 }
 
 /** Remainder mod 97 of an alphanumeric string with letters as 10..35 (ISO 7064 style, chunked). */
-function mod97(alphanumeric: string): number {
-  let remainder = 0;
-  for (const char of alphanumeric) {
-    const code = char.charCodeAt(0);
+function mod97(alphanumeric: string, from = 0, to = alphanumeric.length, start = 0): number {
+  let remainder = start;
+  for (let i = from; i < to; i++) {
+    const code = alphanumeric.charCodeAt(i);
     const value = code >= 65 ? code - 55 : code - 48;
     remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
   }
@@ -56,12 +62,22 @@ export function createRfReference(body: string): string {
 
 export function isValidRfReference(reference: string): boolean {
   if (!/^RF\d{2}[A-Z0-9]{1,21}$/.test(reference)) return false;
-  return mod97(`${reference.slice(4)}${reference.slice(0, 4)}`) === 1;
+  // mod97 of the reference rotated by four characters (body first, then "RFnn").
+  return mod97(reference, 0, 4, mod97(reference, 4)) === 1;
 }
 
 /** Removes spaces and upper-cases, as people type references with spaces ("RF18 5390 0754 7034"). */
 export function normalizeReference(input: string): string {
-  return input.replace(/\s+/g, '').toUpperCase();
+  return isUpperAlphanumeric(input) ? input : input.replace(/\s+/g, '').toUpperCase();
+}
+
+/** True when the text is only A-Z and 0-9 (already normalised). */
+function isUpperAlphanumeric(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 90 || (code > 57 && code < 65)) return false;
+  }
+  return true;
 }
 
 /** Validates a creditor reference and tells which kind it is. */

@@ -2,14 +2,7 @@
 // .001.03 and .001.09, and a tolerant parser (the simulator reads what we send; round-trip tests).
 
 import { checkBic, checkIban } from '../domain/iban.ts';
-import {
-  currencyExponent,
-  decimalSum,
-  formatMinor,
-  type Money,
-  MoneyError,
-  parseDecimal,
-} from '../domain/money.ts';
+import { decimalSum, formatMinor, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
 import { checkReference } from '../domain/reference.ts';
 import {
   applyCharacterPolicy,
@@ -36,7 +29,7 @@ import type {
   Remittance,
   ServiceLevel,
 } from './types.ts';
-import { Cursor, el, escapeAttribute, parseXml } from './xml.ts';
+import { Cursor, el, escapeXml, parseXml } from './xml.ts';
 
 const NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:';
 /** EPC limit for one SEPA credit transfer: 999,999,999.99 EUR. */
@@ -93,119 +86,141 @@ export function groupPayments(messageId: string, payments: readonly FlatPayment[
 // ---------------------------------------------------------------------------------------------
 // Validation + normalisation (every problem collected, with input paths)
 
-class Issues {
-  readonly list: FieldIssue[] = [];
-  add(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
+// Input paths are only built when an issue is recorded: helpers get the group and payment index (-1 when
+// not inside one) plus a constant field name, so a valid batch allocates no path strings.
+
+function pathOf(g: number, p: number): string {
+  if (g < 0) return '';
+  return p < 0 ? `paymentGroups[${g}]` : `paymentGroups[${g}].payments[${p}]`;
 }
 
-function cleanText(issues: Issues, path: string, text: string, max: number, policy: CharacterPolicy): string {
-  if (typeof text !== 'string') {
-    issues.add(path, 'must be a string');
-    return '';
-  }
-  if (textLength(text) > max) {
-    issues.add(path, `must be at most ${max} characters (has ${textLength(text)})`);
-    return '';
-  }
-  // Transliteration can lengthen text (ß → ss); the schema limit still applies to what we send.
-  const cleaned = truncateText(applyCharacterPolicy(text, policy), max);
-  if (cleaned === '') issues.add(path, 'must contain at least one character allowed by the character policy');
-  return cleaned;
-}
+class Normalizer {
+  readonly issues: FieldIssue[] = [];
+  readonly policy: CharacterPolicy;
+  readonly seenEndToEnd = new Set<string>();
+  readonly seenInstruction = new Set<string>();
 
-function checkId(issues: Issues, path: string, id: string | undefined): void {
-  if (typeof id !== 'string') {
-    issues.add(path, 'must be a string');
-    return;
+  constructor(policy: CharacterPolicy) {
+    this.policy = policy;
   }
-  const problem = identifierProblem(id);
-  if (problem) issues.add(path, `identifier "${id}" ${problem}`);
-}
 
-function cleanIban(issues: Issues, path: string, iban: string): string {
-  const checked = checkIban(typeof iban === 'string' ? iban : '');
-  if (!checked.ok) {
-    issues.add(path, `"${iban}" is not a valid IBAN: ${checked.reason}`);
-    return '';
+  add(g: number, p: number, field: string, message: string, subfield = ''): void {
+    this.issues.push({ path: pathOf(g, p) + field + subfield, message });
   }
-  return checked.iban;
-}
 
-function cleanBic(issues: Issues, path: string, bic: string | undefined): string | undefined {
-  if (bic === undefined || bic === '') return undefined;
-  const checked = checkBic(bic);
-  if (!checked.ok) {
-    issues.add(path, `"${bic}" is not a valid BIC: ${checked.reason}`);
+  text(g: number, p: number, field: string, text: string, max: number, subfield = ''): string {
+    if (typeof text !== 'string') {
+      this.add(g, p, field, 'must be a string', subfield);
+      return '';
+    }
+    // Code points never outnumber UTF-16 units, so only long text needs counting.
+    if (text.length > max && textLength(text) > max) {
+      this.add(g, p, field, `must be at most ${max} characters (has ${textLength(text)})`, subfield);
+      return '';
+    }
+    // Transliteration can lengthen text (ß → ss); the schema limit still applies to what we send.
+    const cleaned = truncateText(applyCharacterPolicy(text, this.policy), max);
+    if (cleaned === '') {
+      this.add(g, p, field, 'must contain at least one character allowed by the character policy', subfield);
+    }
+    return cleaned;
+  }
+
+  id(g: number, p: number, field: string, id: string | undefined): void {
+    if (typeof id !== 'string') {
+      this.add(g, p, field, 'must be a string');
+      return;
+    }
+    const problem = identifierProblem(id);
+    if (problem) this.add(g, p, field, `identifier "${id}" ${problem}`);
+  }
+
+  party(g: number, p: number, field: string, party: AccountParty): AccountParty {
+    if (!party || typeof party !== 'object') {
+      this.add(g, p, field, 'is required');
+      return { name: '', iban: '' };
+    }
+    let bic: string | undefined;
+    const inputBic = party.bic;
+    if (inputBic !== undefined && inputBic !== '') {
+      const checked = checkBic(inputBic);
+      if (checked.ok) bic = checked.bic;
+      else this.add(g, p, field, `"${inputBic}" is not a valid BIC: ${checked.reason}`, '.bic');
+    }
+    const name = this.text(g, p, field, party.name, SEPA_LIMITS.name, '.name');
+    const inputIban = party.iban;
+    const checkedIban = checkIban(typeof inputIban === 'string' ? inputIban : '');
+    let iban = '';
+    if (checkedIban.ok) iban = checkedIban.iban;
+    else this.add(g, p, field, `"${inputIban}" is not a valid IBAN: ${checkedIban.reason}`, '.iban');
+    return bic === undefined ? { name, iban } : { name, iban, bic };
+  }
+
+  amount(g: number, p: number, amount: Money): Money {
+    if (!amount || typeof amount !== 'object') {
+      this.add(g, p, '.amount', 'is required');
+      return { minor: 0, currency: 'EUR' };
+    }
+    const minor = amount.minor;
+    if (amount.currency !== 'EUR') {
+      this.add(g, p, '.amount.currency', `SEPA credit transfers are in EUR, got "${amount.currency}"`);
+    }
+    if (!Number.isSafeInteger(minor)) {
+      this.add(g, p, '.amount.minor', `must be an integer number of cents, got ${minor}`);
+    } else if (minor <= 0) {
+      this.add(g, p, '.amount.minor', `must be greater than zero, got ${minor}`);
+    } else if (minor > MAX_SEPA_MINOR) {
+      this.add(g, p, '.amount.minor', `must be at most 999999999.99 EUR, got ${minor} cents`);
+    }
+    return { minor, currency: amount.currency };
+  }
+
+  remittance(g: number, p: number, remittance: Remittance | undefined): Remittance | undefined {
+    if (remittance === undefined) return undefined;
+    if (remittance.kind === 'structured') {
+      const checked = checkReference(remittance.reference ?? '');
+      if (!checked.ok) {
+        this.add(g, p, '.remittance.reference', `"${remittance.reference}": ${checked.reason}`);
+        return undefined;
+      }
+      return { kind: 'structured', reference: checked.reference };
+    }
+    if (remittance.kind === 'unstructured') {
+      const text = this.text(g, p, '.remittance.text', remittance.text, SEPA_LIMITS.unstructuredRemittance);
+      return { kind: 'unstructured', text };
+    }
+    this.add(g, p, '.remittance.kind', "must be 'structured' or 'unstructured'");
     return undefined;
   }
-  return checked.bic;
-}
 
-function cleanParty(
-  issues: Issues,
-  path: string,
-  party: AccountParty,
-  policy: CharacterPolicy,
-): AccountParty {
-  if (!party || typeof party !== 'object') {
-    issues.add(path, 'is required');
-    return { name: '', iban: '' };
-  }
-  const bic = cleanBic(issues, `${path}.bic`, party.bic);
-  return {
-    name: cleanText(issues, `${path}.name`, party.name, SEPA_LIMITS.name, policy),
-    iban: cleanIban(issues, `${path}.iban`, party.iban),
-    ...(bic === undefined ? {} : { bic }),
-  };
-}
-
-function cleanAmount(issues: Issues, path: string, amount: Money): Money {
-  if (!amount || typeof amount !== 'object') {
-    issues.add(path, 'is required');
-    return { minor: 0, currency: 'EUR' };
-  }
-  if (amount.currency !== 'EUR') {
-    issues.add(`${path}.currency`, `SEPA credit transfers are in EUR, got "${amount.currency}"`);
-  }
-  if (!Number.isSafeInteger(amount.minor)) {
-    issues.add(`${path}.minor`, `must be an integer number of cents, got ${amount.minor}`);
-  } else if (amount.minor <= 0) {
-    issues.add(`${path}.minor`, `must be greater than zero, got ${amount.minor}`);
-  } else if (amount.minor > MAX_SEPA_MINOR) {
-    issues.add(`${path}.minor`, `must be at most 999999999.99 EUR, got ${amount.minor} cents`);
-  }
-  return { minor: amount.minor, currency: amount.currency };
-}
-
-function cleanRemittance(
-  issues: Issues,
-  path: string,
-  remittance: Remittance | undefined,
-  policy: CharacterPolicy,
-): Remittance | undefined {
-  if (remittance === undefined) return undefined;
-  if (remittance.kind === 'structured') {
-    const checked = checkReference(remittance.reference ?? '');
-    if (!checked.ok) {
-      issues.add(`${path}.reference`, `"${remittance.reference}": ${checked.reason}`);
-      return undefined;
+  payment(g: number, p: number, payment: CreditTransfer): CreditTransfer {
+    const endToEndId = payment.endToEndId;
+    this.id(g, p, '.endToEndId', endToEndId);
+    if (this.seenEndToEnd.has(endToEndId)) {
+      this.add(g, p, '.endToEndId', `duplicate end-to-end id "${endToEndId}" in the batch`);
     }
-    return { kind: 'structured', reference: checked.reference };
+    this.seenEndToEnd.add(endToEndId);
+    const instructionId = payment.instructionId;
+    if (instructionId !== undefined) {
+      this.id(g, p, '.instructionId', instructionId);
+      if (this.seenInstruction.has(instructionId)) {
+        this.add(g, p, '.instructionId', `duplicate instruction id "${instructionId}" in the batch`);
+      }
+      this.seenInstruction.add(instructionId);
+    }
+    const remittance = this.remittance(g, p, payment.remittance);
+    const amount = this.amount(g, p, payment.amount);
+    const creditor = this.party(g, p, '.creditor', payment.creditor);
+    // The input's key order, built as literals (no spreads, no temporary objects).
+    if (instructionId === undefined) {
+      return remittance === undefined
+        ? { endToEndId, amount, creditor }
+        : { endToEndId, amount, creditor, remittance };
+    }
+    return remittance === undefined
+      ? { endToEndId, instructionId, amount, creditor }
+      : { endToEndId, instructionId, amount, creditor, remittance };
   }
-  if (remittance.kind === 'unstructured') {
-    const text = cleanText(
-      issues,
-      `${path}.text`,
-      remittance.text,
-      SEPA_LIMITS.unstructuredRemittance,
-      policy,
-    );
-    return { kind: 'unstructured', text };
-  }
-  issues.add(`${path}.kind`, "must be 'structured' or 'unstructured'");
-  return undefined;
 }
 
 /**
@@ -217,105 +232,110 @@ export function normalizePain001Batch(
   policy: CharacterPolicy = DEFAULT_CHARACTER_POLICY,
   messageType = 'pain.001',
 ): Pain001Batch {
-  const issues = new Issues();
-  checkId(issues, 'messageId', batch.messageId);
+  const n = new Normalizer(policy);
+  n.id(-1, -1, 'messageId', batch.messageId);
   if (typeof batch.createdAt !== 'string' || !isIsoDateTime(batch.createdAt)) {
-    issues.add('createdAt', `"${batch.createdAt}" is not an ISO date-time (YYYY-MM-DDThh:mm:ss[Z|±hh:mm])`);
+    n.add(
+      -1,
+      -1,
+      'createdAt',
+      `"${batch.createdAt}" is not an ISO date-time (YYYY-MM-DDThh:mm:ss[Z|±hh:mm])`,
+    );
   }
-  const initiatingPartyName = cleanText(
-    issues,
+  const initiatingPartyName = n.text(
+    -1,
+    -1,
     'initiatingPartyName',
     batch.initiatingPartyName,
     SEPA_LIMITS.name,
-    policy,
   );
   if (!Array.isArray(batch.paymentGroups) || batch.paymentGroups.length === 0) {
-    issues.add('paymentGroups', 'at least one payment group is required');
+    n.add(-1, -1, 'paymentGroups', 'at least one payment group is required');
   }
   const seenGroups = new Set<string>();
-  const seenEndToEnd = new Set<string>();
-  const seenInstruction = new Set<string>();
   const paymentGroups = (batch.paymentGroups ?? []).map((group, g): PaymentGroup => {
-    const path = `paymentGroups[${g}]`;
-    checkId(issues, `${path}.paymentInformationId`, group.paymentInformationId);
+    n.id(g, -1, '.paymentInformationId', group.paymentInformationId);
     if (seenGroups.has(group.paymentInformationId)) {
-      issues.add(
-        `${path}.paymentInformationId`,
+      n.add(
+        g,
+        -1,
+        '.paymentInformationId',
         `duplicate payment information id "${group.paymentInformationId}"`,
       );
     }
     seenGroups.add(group.paymentInformationId);
     if (typeof group.requestedExecutionDate !== 'string' || !isIsoDate(group.requestedExecutionDate)) {
-      issues.add(
-        `${path}.requestedExecutionDate`,
-        `"${group.requestedExecutionDate}" is not a date (YYYY-MM-DD)`,
-      );
+      n.add(g, -1, '.requestedExecutionDate', `"${group.requestedExecutionDate}" is not a date (YYYY-MM-DD)`);
     }
     if (group.serviceLevel !== 'SEPA' && group.serviceLevel !== 'INST') {
-      issues.add(`${path}.serviceLevel`, `must be 'SEPA' or 'INST', got "${group.serviceLevel}"`);
+      n.add(g, -1, '.serviceLevel', `must be 'SEPA' or 'INST', got "${group.serviceLevel}"`);
     }
     if (!Array.isArray(group.payments) || group.payments.length === 0) {
-      issues.add(`${path}.payments`, 'at least one payment is required');
+      n.add(g, -1, '.payments', 'at least one payment is required');
     }
-    const payments = (group.payments ?? []).map((payment, p): CreditTransfer => {
-      const at = `${path}.payments[${p}]`;
-      checkId(issues, `${at}.endToEndId`, payment.endToEndId);
-      if (seenEndToEnd.has(payment.endToEndId)) {
-        issues.add(`${at}.endToEndId`, `duplicate end-to-end id "${payment.endToEndId}" in the batch`);
-      }
-      seenEndToEnd.add(payment.endToEndId);
-      if (payment.instructionId !== undefined) {
-        checkId(issues, `${at}.instructionId`, payment.instructionId);
-        if (seenInstruction.has(payment.instructionId)) {
-          issues.add(
-            `${at}.instructionId`,
-            `duplicate instruction id "${payment.instructionId}" in the batch`,
-          );
+    const payments = (group.payments ?? []).map((payment, p) => n.payment(g, p, payment));
+    const debtor = n.party(g, -1, '.debtor', group.debtor);
+    return group.batchBooking === undefined
+      ? {
+          paymentInformationId: group.paymentInformationId,
+          debtor,
+          requestedExecutionDate: group.requestedExecutionDate,
+          serviceLevel: group.serviceLevel,
+          payments,
         }
-        seenInstruction.add(payment.instructionId);
-      }
-      const remittance = cleanRemittance(issues, `${at}.remittance`, payment.remittance, policy);
-      return {
-        endToEndId: payment.endToEndId,
-        ...(payment.instructionId === undefined ? {} : { instructionId: payment.instructionId }),
-        amount: cleanAmount(issues, `${at}.amount`, payment.amount),
-        creditor: cleanParty(issues, `${at}.creditor`, payment.creditor, policy),
-        ...(remittance === undefined ? {} : { remittance }),
-      };
-    });
-    return {
-      paymentInformationId: group.paymentInformationId,
-      debtor: cleanParty(issues, `${path}.debtor`, group.debtor, policy),
-      requestedExecutionDate: group.requestedExecutionDate,
-      serviceLevel: group.serviceLevel,
-      ...(group.batchBooking === undefined ? {} : { batchBooking: group.batchBooking }),
-      payments,
-    };
+      : {
+          paymentInformationId: group.paymentInformationId,
+          debtor,
+          requestedExecutionDate: group.requestedExecutionDate,
+          serviceLevel: group.serviceLevel,
+          batchBooking: group.batchBooking,
+          payments,
+        };
   });
-  if (issues.list.length > 0) throw new Iso20022BuildError(messageType, issues.list);
+  if (n.issues.length > 0) throw new Iso20022BuildError(messageType, n.issues);
   return { messageId: batch.messageId, createdAt: batch.createdAt, initiatingPartyName, paymentGroups };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Builder
 
-function controlSum(payments: readonly CreditTransfer[]): string {
-  // All EUR after validation, so a plain integer sum is exact.
-  let total = 0n;
-  for (const payment of payments) total += BigInt(payment.amount.minor);
-  return formatMinor(total, 2);
+/** Sum of the minor units (all EUR after validation): number arithmetic while exact, bigint beyond. */
+function sumMinor(payments: readonly CreditTransfer[]): number | bigint {
+  let total = 0;
+  for (let i = 0; i < payments.length; i++) {
+    const minor = (payments[i] as CreditTransfer).amount.minor;
+    if (total > Number.MAX_SAFE_INTEGER - minor) {
+      let big = BigInt(total);
+      for (let j = i; j < payments.length; j++) big += BigInt((payments[j] as CreditTransfer).amount.minor);
+      return big;
+    }
+    total += minor;
+  }
+  return total;
 }
+
+function addMinor(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number' && a <= Number.MAX_SAFE_INTEGER - b) return a + b;
+  return BigInt(a) + BigInt(b);
+}
+
+// What the builder writes unescaped was validated before: identifiers are in the SEPA basic set, IBANs and
+// references are [A-Z0-9], BICs match the ISO patterns, dates match their patterns. None can hold & < >.
+// Names and remittance text can (under the `unrestricted` policy) and are escaped.
 
 function agent(bic: string | undefined, v09: boolean): string {
   if (bic === undefined) return '<FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId>';
-  return `<FinInstnId>${el(v09 ? 'BICFI' : 'BIC', bic)}</FinInstnId>`;
+  return v09
+    ? `<FinInstnId><BICFI>${bic}</BICFI></FinInstnId>`
+    : `<FinInstnId><BIC>${bic}</BIC></FinInstnId>`;
 }
 
 function remittanceXml(remittance: Remittance | undefined): string {
   if (remittance === undefined) return '';
-  if (remittance.kind === 'unstructured') return `<RmtInf>${el('Ustrd', remittance.text)}</RmtInf>`;
+  if (remittance.kind === 'unstructured')
+    return `<RmtInf><Ustrd>${escapeXml(remittance.text)}</Ustrd></RmtInf>`;
   const issuer = remittance.reference.startsWith('RF') ? '<Issr>ISO</Issr>' : '';
-  return `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>${issuer}</Tp>${el('Ref', remittance.reference)}</CdtrRefInf></Strd></RmtInf>`;
+  return `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>${issuer}</Tp><Ref>${remittance.reference}</Ref></CdtrRefInf></Strd></RmtInf>`;
 }
 
 /** Builds a pain.001 message. Throws `Iso20022BuildError` (with every issue) when the input breaks a rule. */
@@ -329,15 +349,23 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
   const v09 = version === 'pain.001.001.09';
   const batch = normalizePain001Batch(input, options.characterPolicy ?? DEFAULT_CHARACTER_POLICY, version);
   const instantAsServiceLevel = options.instantEncoding === 'service-level';
-  const chargeBearer = options.chargeBearer ?? 'SLEV';
+  const chargeBearer = escapeXml(options.chargeBearer ?? 'SLEV');
 
-  const allPayments = batch.paymentGroups.flatMap((group) => group.payments);
-  const total = controlSum(allPayments);
-  const parts: string[] = [
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="${NAMESPACE}${version}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><CstmrCdtTrfInitn>`,
-    `<GrpHdr>${el('MsgId', batch.messageId)}${el('CreDtTm', batch.createdAt)}<NbOfTxs>${allPayments.length}</NbOfTxs><CtrlSum>${total}</CtrlSum><InitgPty>${el('Nm', batch.initiatingPartyName)}</InitgPty></GrpHdr>`,
-  ];
+  let count = 0;
+  let grandTotal: number | bigint = 0;
+  const groupSums: (number | bigint)[] = [];
   for (const group of batch.paymentGroups) {
+    const sum = sumMinor(group.payments);
+    groupSums.push(sum);
+    grandTotal = addMinor(grandTotal, sum);
+    count += group.payments.length;
+  }
+  const total = formatMinor(grandTotal, 2);
+  const parts: string[] = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="${NAMESPACE}${version}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><CstmrCdtTrfInitn><GrpHdr><MsgId>${batch.messageId}</MsgId><CreDtTm>${batch.createdAt}</CreDtTm><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum><InitgPty>${el('Nm', batch.initiatingPartyName)}</InitgPty></GrpHdr>`,
+  ];
+  for (let g = 0; g < batch.paymentGroups.length; g++) {
+    const group = batch.paymentGroups[g] as PaymentGroup;
     const instant = group.serviceLevel === 'INST';
     const paymentType = instant
       ? instantAsServiceLevel
@@ -349,14 +377,17 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
       : `<ReqdExctnDt>${group.requestedExecutionDate}</ReqdExctnDt>`;
     const booking = group.batchBooking === undefined ? '' : `<BtchBookg>${group.batchBooking}</BtchBookg>`;
     parts.push(
-      `<PmtInf>${el('PmtInfId', group.paymentInformationId)}<PmtMtd>TRF</PmtMtd>${booking}<NbOfTxs>${group.payments.length}</NbOfTxs><CtrlSum>${controlSum(group.payments)}</CtrlSum>${paymentType}${date}<Dbtr>${el('Nm', group.debtor.name)}</Dbtr><DbtrAcct><Id>${el('IBAN', group.debtor.iban)}</Id></DbtrAcct><DbtrAgt>${agent(group.debtor.bic, v09)}</DbtrAgt><ChrgBr>${chargeBearer}</ChrgBr>`,
+      `<PmtInf><PmtInfId>${group.paymentInformationId}</PmtInfId><PmtMtd>TRF</PmtMtd>${booking}<NbOfTxs>${group.payments.length}</NbOfTxs><CtrlSum>${formatMinor(groupSums[g] ?? 0, 2)}</CtrlSum>${paymentType}${date}<Dbtr>${el('Nm', group.debtor.name)}</Dbtr><DbtrAcct><Id><IBAN>${group.debtor.iban}</IBAN></Id></DbtrAcct><DbtrAgt>${agent(group.debtor.bic, v09)}</DbtrAgt><ChrgBr>${chargeBearer}</ChrgBr>`,
     );
     for (const payment of group.payments) {
-      const instruction = payment.instructionId === undefined ? '' : el('InstrId', payment.instructionId);
+      const instruction =
+        payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
+      const creditor = payment.creditor;
       const creditorAgent =
-        payment.creditor.bic === undefined ? '' : `<CdtrAgt>${agent(payment.creditor.bic, v09)}</CdtrAgt>`;
+        creditor.bic === undefined ? '' : `<CdtrAgt>${agent(creditor.bic, v09)}</CdtrAgt>`;
+      // Currency is EUR (validated), exponent 2.
       parts.push(
-        `<CdtTrfTxInf><PmtId>${instruction}${el('EndToEndId', payment.endToEndId)}</PmtId><Amt><InstdAmt Ccy="${escapeAttribute(payment.amount.currency)}">${formatMinor(payment.amount.minor, currencyExponent(payment.amount.currency))}</InstdAmt></Amt>${creditorAgent}<Cdtr>${el('Nm', payment.creditor.name)}</Cdtr><CdtrAcct><Id>${el('IBAN', payment.creditor.iban)}</Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`,
+        `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${formatMinor(payment.amount.minor, 2)}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escapeXml(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`,
       );
     }
     parts.push('</PmtInf>');
@@ -366,7 +397,7 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     xml: parts.join(''),
     messageId: batch.messageId,
     version,
-    numberOfTransactions: allPayments.length,
+    numberOfTransactions: count,
     controlSum: total,
     batch,
   };
