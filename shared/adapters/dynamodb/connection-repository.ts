@@ -13,6 +13,7 @@ import type {
   StoredConnection,
 } from '../../app/ports.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
+import { statementWorkListKeys } from './statement-work-list.ts';
 import {
   auditItem,
   DynamoStore,
@@ -107,14 +108,21 @@ export class DynamoConnectionRepository implements ConnectionRepository {
       },
     ];
     for (const change of options.accountChanges ?? []) {
+      // gsi2 work list: accounts whose statements the daily run asks for (statement retrieval on, selected).
+      const listed = statementWorkListKeys(connection.companyId, change);
       items.push({
         Update: {
           TableName: table,
           Key: { pk, sk: keys.account(change.accountId) },
           UpdateExpression:
-            change.connectionId === undefined
+            (change.connectionId === undefined
               ? 'SET #permissions = :permissions, updatedAt = :at, version = version + :one REMOVE connectionId'
-              : 'SET #permissions = :permissions, connectionId = :connection, updatedAt = :at, version = version + :one',
+              : 'SET #permissions = :permissions, connectionId = :connection, updatedAt = :at, version = version + :one') +
+            (listed
+              ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk'
+              : change.connectionId === undefined
+                ? ', gsi2pk, gsi2sk'
+                : ' REMOVE gsi2pk, gsi2sk'),
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#permissions': 'permissions' },
           ExpressionAttributeValues: {
@@ -122,6 +130,7 @@ export class DynamoConnectionRepository implements ConnectionRepository {
             ':at': connection.updatedAt,
             ':one': 1,
             ...(change.connectionId === undefined ? {} : { ':connection': change.connectionId }),
+            ...(listed ? { ':gsi2pk': listed.gsi2pk, ':gsi2sk': listed.gsi2sk } : {}),
           },
         },
       });
@@ -177,6 +186,7 @@ export class DynamoBankAccountRepository implements BankAccountRepository {
                 sk: keys.account(account.accountId),
                 type: 'BankAccount',
                 ...account,
+                ...statementWorkListKeys(account.companyId, account),
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
