@@ -29,7 +29,7 @@ import type {
   Remittance,
   ServiceLevel,
 } from './types.ts';
-import { Cursor, el, escapeXml, parseXml } from './xml.ts';
+import { Cursor, el, escapeXml, parseXml, Utf8Builder } from './xml.ts';
 
 const NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:';
 /** EPC limit for one SEPA credit transfer: 999,999,999.99 EUR. */
@@ -338,6 +338,15 @@ function remittanceXml(remittance: Remittance | undefined): string {
   return `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>${issuer}</Tp><Ref>${remittance.reference}</Ref></CdtrRefInf></Strd></RmtInf>`;
 }
 
+/** One `CdtTrfTxInf` of a normalised payment (currency is EUR after validation, exponent 2). */
+function transactionXml(payment: CreditTransfer, v09: boolean): string {
+  const instruction =
+    payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
+  const creditor = payment.creditor;
+  const creditorAgent = creditor.bic === undefined ? '' : `<CdtrAgt>${agent(creditor.bic, v09)}</CdtrAgt>`;
+  return `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${formatMinor(payment.amount.minor, 2)}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escapeXml(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`;
+}
+
 /** Builds a pain.001 message. Throws `Iso20022BuildError` (with every issue) when the input breaks a rule. */
 export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions): BuiltPain001 {
   const version: Pain001Version = options.version;
@@ -361,9 +370,10 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     count += group.payments.length;
   }
   const total = formatMinor(grandTotal, 2);
-  const parts: string[] = [
+  const parts = new Utf8Builder(count * 512 + 4096);
+  parts.push(
     `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="${NAMESPACE}${version}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><CstmrCdtTrfInitn><GrpHdr><MsgId>${batch.messageId}</MsgId><CreDtTm>${batch.createdAt}</CreDtTm><NbOfTxs>${count}</NbOfTxs><CtrlSum>${total}</CtrlSum><InitgPty>${el('Nm', batch.initiatingPartyName)}</InitgPty></GrpHdr>`,
-  ];
+  );
   for (let g = 0; g < batch.paymentGroups.length; g++) {
     const group = batch.paymentGroups[g] as PaymentGroup;
     const instant = group.serviceLevel === 'INST';
@@ -379,22 +389,12 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     parts.push(
       `<PmtInf><PmtInfId>${group.paymentInformationId}</PmtInfId><PmtMtd>TRF</PmtMtd>${booking}<NbOfTxs>${group.payments.length}</NbOfTxs><CtrlSum>${formatMinor(groupSums[g] ?? 0, 2)}</CtrlSum>${paymentType}${date}<Dbtr>${el('Nm', group.debtor.name)}</Dbtr><DbtrAcct><Id><IBAN>${group.debtor.iban}</IBAN></Id></DbtrAcct><DbtrAgt>${agent(group.debtor.bic, v09)}</DbtrAgt><ChrgBr>${chargeBearer}</ChrgBr>`,
     );
-    for (const payment of group.payments) {
-      const instruction =
-        payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
-      const creditor = payment.creditor;
-      const creditorAgent =
-        creditor.bic === undefined ? '' : `<CdtrAgt>${agent(creditor.bic, v09)}</CdtrAgt>`;
-      // Currency is EUR (validated), exponent 2.
-      parts.push(
-        `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${formatMinor(payment.amount.minor, 2)}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escapeXml(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`,
-      );
-    }
+    for (const payment of group.payments) parts.push(transactionXml(payment, v09));
     parts.push('</PmtInf>');
   }
   parts.push('</CstmrCdtTrfInitn></Document>\n');
   return {
-    xml: parts.join(''),
+    xml: parts.finish(),
     messageId: batch.messageId,
     version,
     numberOfTransactions: count,

@@ -149,6 +149,37 @@ export function el(tag: string, text: string): string {
   return `<${tag}>${escapeXml(text)}</${tag}>`;
 }
 
+/**
+ * Builds a large document from many small strings by encoding each one straight into a growing UTF-8
+ * buffer and decoding once at the end. Joining thousands of template-literal results instead makes V8
+ * keep and later flatten one rope per piece, which costs more than the encoding. Pieces must be
+ * well-formed UTF-16 (no lone surrogates): everything we write went through `stripXmlInvalid` or is ASCII.
+ */
+export class Utf8Builder {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(expectedBytes = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1024, expectedBytes));
+  }
+
+  push(text: string): void {
+    // A UTF-16 unit never needs more than 3 UTF-8 bytes.
+    if (this.length + text.length * 3 > this.buffer.length) this.grow(text.length * 3);
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  private grow(needed: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + needed));
+    this.buffer.copy(next, 0, 0, this.length);
+    this.buffer = next;
+  }
+
+  finish(): string {
+    return this.buffer.toString('utf8', 0, this.length);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cursor: navigates fast-xml-parser-shaped trees and reports errors with element paths
 
