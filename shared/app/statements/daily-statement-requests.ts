@@ -140,7 +140,9 @@ export async function requestMissingStatements(
     window.to,
   );
   for (const date of wanted) {
-    const attempts = records.get(date)?.attempts ?? 0;
+    const record = records.get(date);
+    // Requests of earlier runs only: a retried run the same day must decide as the first one did.
+    const attempts = (record?.attempts ?? 0) - (record?.lastRequestedOn === window.runDate ? 1 : 0);
     if (attempts < settings.notifyAfterAttempts) continue;
     const sent = await notifyOnce(deps, {
       type: 'statement_missing',

@@ -2,6 +2,7 @@
 // for the bank message collector, and the ports their composition roots fill in.
 export * from './camt-entries.ts';
 export * from './daily-statement-requests.ts';
+export * from './payment-bookings.ts';
 export * from './ports.ts';
 export * from './settings.ts';
 export * from './statement-processors.ts';

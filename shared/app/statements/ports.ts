@@ -60,7 +60,7 @@ export type BookingResult =
   | { kind: 'booked'; payment: StoredPayment }
   /** It was booked before (a re-delivery, or the camt.054 came first). */
   | { kind: 'already_booked'; payment: StoredPayment }
-  /** Ours, but the bank's final status has not reached us yet; the entry is remembered on the payment. */
+  /** Ours, but the bank's final status has not reached us yet: the next delivery (the statement) tries again. */
   | { kind: 'not_settled'; payment: StoredPayment }
   /** Ours by end-to-end id, but amount or state do not fit (never booked automatically). */
   | { kind: 'mismatch'; payment: StoredPayment; problem: string }
