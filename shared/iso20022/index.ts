@@ -2,6 +2,7 @@
 
 export * from './camt.ts';
 export * from './camt-build.ts';
+export * from './camt052-build.ts';
 export * from './camt060.ts';
 export * from './detect.ts';
 export * from './errors.ts';
