@@ -1,6 +1,7 @@
 // Scheduled (06:00 Europe/Tallinn): asks the bank for the previous day's statements and for missing days.
 import { z } from 'zod';
-import { awsStatementDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
 import {
   type DailyStatementDependencies,
   requestDailyStatements,
@@ -27,4 +28,4 @@ export function makeHandler(deps: DailyStatementDependencies) {
   };
 }
 
-export const handler = lazyHandler(() => makeHandler(awsStatementDependencies()));
+export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));

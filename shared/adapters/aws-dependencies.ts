@@ -1,10 +1,6 @@
 // Composition root for Lambda: builds the adapters once per cold start from the parsed configuration.
-import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
 import type { AppDependencies } from '../app/context.ts';
 import { type RepresentationRegistry, randomIds, systemClock } from '../app/ports.ts';
-import type { DailyStatementDependencies } from '../app/statements/daily-statement-requests.ts';
-import { statementSettingsSection } from '../app/statements/settings.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
 import { loadConfig, parseSection } from '../config.ts';
 import { ConfigError } from '../errors.ts';
@@ -17,11 +13,8 @@ import {
   DynamoNotificationSubscriptionRepository,
   DynamoStatementRepository,
 } from './dynamodb/misc-repositories.ts';
-import { DynamoNotificationLog } from './dynamodb/notification-log.ts';
 import { DynamoPaymentBatchRepository } from './dynamodb/payment-batch-repository.ts';
-import { dynamoStatementAdapters } from './dynamodb/statement-work-repositories.ts';
 import { HttpRepresentationRegistry, registryConfigSchema } from './registry/representation-registry.ts';
-import { SnsNotifier } from './sns-notifier.ts';
 import { StepFunctionsWorkflowEngine } from './step-functions-workflow-engine.ts';
 
 export type Dependencies = AppDependencies;
@@ -96,39 +89,4 @@ export function lazyHandler<Event, Result>(
     built ??= build();
     return built(event, context);
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Statements (issue 6, statements half): the daily statement requests' composition. The collector's camt
-// processors take the same adapters plus the event publisher (see `statementProcessors`).
-
-/** Where `statement_missing` notifications go (NOTIFICATION_TOPIC_ARN) and the statement settings. */
-const statementNotificationSection = {
-  schema: z.object({ notificationTopicArn: z.string().min(1) }),
-  variables: { notificationTopicArn: 'NOTIFICATION_TOPIC_ARN' },
-};
-
-let statementCached: DailyStatementDependencies | undefined;
-
-export function awsStatementDependencies(): DailyStatementDependencies {
-  if (statementCached) return statementCached;
-  const base = awsDependencies();
-  const config = loadConfig();
-  const client = createDocumentClient({ region: config.region, endpoint: config.dynamoDbEndpoint });
-  const { notificationTopicArn } = parseSection(statementNotificationSection, process.env);
-  const adapters = dynamoStatementAdapters(client, config.tableName);
-  if (!bankGatewayFactory) throw new ConfigError('No bank gateway is configured for statement requests');
-  statementCached = {
-    accounts: base.accounts,
-    connections: base.connections,
-    statements: base.statements,
-    statementAccounts: adapters.statementAccounts,
-    statementRequests: adapters.statementRequests,
-    bank: bankGatewayFactory(),
-    notifier: new SnsNotifier(new SNSClient({ region: config.region }), notificationTopicArn),
-    notificationLog: new DynamoNotificationLog(client, config.tableName),
-    clock: systemClock,
-    settings: parseSection(statementSettingsSection, process.env),
-  };
-  return statementCached;
 }

@@ -1,13 +1,15 @@
 // DynamoDB adapters of the statements capability: the request log per account and day and the "effects done"
-// marker on stored entries. (Payments are booked through the payment batch repository, see payment-bookings.ts.)
+// marker on stored entries; payments are booked through the payment batch repository (payment-bookings.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RepositoryPaymentBookings } from '../../app/statements/payment-bookings.ts';
 import type {
   StatementEntryEffects,
   StatementRequestLog,
   StatementRequestRecord,
 } from '../../app/statements/ports.ts';
 import type { StatementEntry } from '../../domain/statement.ts';
+import { DynamoPaymentBatchRepository } from './payment-batch-repository.ts';
 import { DynamoStatementAccountDirectory } from './statement-work-list.ts';
 import { DynamoStore, entityOf, type RequestCounter } from './store.ts';
 import { keys } from './table-schema.ts';
@@ -135,5 +137,8 @@ export function dynamoStatementAdapters(
     statementAccounts: new DynamoStatementAccountDirectory(client, tableName, counter),
     statementRequests: new DynamoStatementRequestLog(client, tableName, counter),
     statementEntryEffects: new DynamoStatementEntryEffects(client, tableName, counter),
+    paymentBookings: new RepositoryPaymentBookings(
+      new DynamoPaymentBatchRepository(client, tableName, counter),
+    ),
   };
 }
