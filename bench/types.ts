@@ -23,6 +23,11 @@ export interface BenchRow {
   case: string;
   tool: string;
   medianMs: number | null;
+  /**
+   * Median CPU time (user + system, all threads of the process) of the timed runs. On a shared, loaded
+   * box wall time mostly measures waiting for a core; CPU time is the steadier comparison.
+   */
+  cpuMs?: number | null;
   mbPerS: number | null;
   peakRssMb: number | null;
   note?: string;
