@@ -1,5 +1,5 @@
 // The connector stack: one construct per capability, wired together here and nowhere else.
-import { type CfnElement, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { BankConnection } from './constructs/bank-connection.ts';
@@ -7,6 +7,7 @@ import { BatchWorkflow } from './constructs/batch-workflow.ts';
 import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Statements } from './constructs/statements.ts';
+import type { WorkerResources } from './constructs/worker-access.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ConnectorStackProps extends StackProps {
@@ -15,19 +16,50 @@ export interface ConnectorStackProps extends StackProps {
 
 export class ConnectorStack extends Stack {
   readonly data: Data;
+  readonly notifications: Notifications;
+  readonly bankConnection: BankConnection;
   readonly batchWorkflow: BatchWorkflow;
+  readonly statements: Statements;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: ConnectorStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.data = new Data(this, 'Data', { retainData: config.retainData });
-    new Notifications(this, 'Notifications');
-    new BankConnection(this, 'BankConnection');
-    new Statements(this, 'Statements');
+    this.notifications = new Notifications(this, 'Notifications', { operations: config.operations });
+    this.bankConnection = new BankConnection(this, 'BankConnection', { retainData: config.retainData });
 
     const environment = { STAGE: config.stage, TABLE_NAME: this.data.table.tableName, LOG_LEVEL: 'INFO' };
-    this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', { table: this.data.table, environment });
+    const workerResources: WorkerResources = {
+      table: this.data.table,
+      bankCertificate: this.bankConnection.clientCertificate,
+      archiveBucket: this.bankConnection.archiveBucket,
+      eventBus: this.notifications.eventBus,
+      customerTopic: this.notifications.customerTopic,
+      environment: {
+        ...environment,
+        BANK_GATEWAY_CONFIG: JSON.stringify(config.bank),
+        BANK_CERTIFICATE_SECRET_ARN: this.bankConnection.clientCertificate.secretArn,
+        ARCHIVE_BUCKET: this.bankConnection.archiveBucket.bucketName,
+        EVENT_BUS_NAME: this.notifications.eventBus.eventBusName,
+        NOTIFICATION_TOPIC_ARN: this.notifications.customerTopic.topicArn,
+        BATCH_MAX_PAYMENTS_PER_MESSAGE: String(config.workflow.maxPaymentsPerMessage),
+        SIGNING_OVERDUE: String(config.workflow.signingOverdue),
+      },
+    };
+    const collector = this.bankConnection.addCollector(workerResources);
+    this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', {
+      resources: workerResources,
+      collector: collector.function,
+      acknowledgementTimeout: Duration.minutes(config.workflow.acknowledgementTimeoutMinutes),
+      signingDeadline: Duration.days(config.workflow.signingDeadlineDays),
+    });
+    this.statements = new Statements(this, 'Statements', {
+      table: this.data.table,
+      environment: workerResources.environment,
+      clientCertificate: this.bankConnection.clientCertificate,
+      notificationTopic: this.notifications.customerTopic,
+    });
     this.api = new Api(this, 'Api', {
       table: this.data.table,
       batchStateMachine: this.batchWorkflow.stateMachine,

@@ -20,6 +20,26 @@ export const stageConfigSchema = z.object({
       burstLimit: z.number().int().positive().default(100),
     })
     .prefault({}),
+  /**
+   * Bank adapter settings (shape: `bankGatewayConfigSchema` in shared/bank/config.ts). The default points at
+   * an address that cannot resolve, so nothing reaches a real bank until a stage names its sandbox or live URL.
+   */
+  bank: z.record(z.string(), z.unknown()).default({ baseUrl: 'https://coop-pank-gateway.invalid/' }),
+  workflow: z
+    .object({
+      acknowledgementTimeoutMinutes: z.number().int().positive().default(120),
+      signingDeadlineDays: z.number().int().positive().max(30).default(5),
+      /** `next-cutoff` or minutes after submission. */
+      signingOverdue: z.union([z.literal('next-cutoff'), z.number().int().positive()]).default('next-cutoff'),
+      maxPaymentsPerMessage: z.number().int().positive().default(1500),
+    })
+    .prefault({}),
+  operations: z
+    .object({
+      emails: z.array(z.email()).default([]),
+      phoneNumbers: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/)).default([]),
+    })
+    .prefault({}),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema> & { stage: string };

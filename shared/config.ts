@@ -61,7 +61,46 @@ export const authSection = section(
   { issuer: 'JWT_ISSUER', audience: 'JWT_AUDIENCE', publicKeys: 'JWT_PUBLIC_KEYS' },
 );
 
+const jsonObject = z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+});
+
+/** The workers' settings: bank connection, where messages, events and notifications go, workflow rules. */
+export const workerSection = section(
+  z.object({
+    /** Bank adapter settings as JSON (shape: `bankGatewayConfigSchema` in shared/bank/config.ts). */
+    bankGatewayConfig: jsonObject,
+    /** Secrets Manager secret with the mTLS certificate and key; never the key itself. */
+    bankCertificateSecretArn: z.string().min(1),
+    archiveBucket: z.string().min(1),
+    eventBusName: z.string().min(1),
+    notificationTopicArn: z.string().min(1),
+    maxPaymentsPerMessage: z.coerce.number().int().min(1).max(100_000).default(1500),
+    /** `next-cutoff` (15:30 Tallinn on business days) or a number of minutes after submission. */
+    signingOverdue: z
+      .union([z.literal('next-cutoff'), z.coerce.number().int().positive()])
+      .default('next-cutoff'),
+    collectorBudgetMs: z.coerce.number().int().min(1000).default(45_000),
+  }),
+  {
+    bankGatewayConfig: 'BANK_GATEWAY_CONFIG',
+    bankCertificateSecretArn: 'BANK_CERTIFICATE_SECRET_ARN',
+    archiveBucket: 'ARCHIVE_BUCKET',
+    eventBusName: 'EVENT_BUS_NAME',
+    notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+    maxPaymentsPerMessage: 'BATCH_MAX_PAYMENTS_PER_MESSAGE',
+    signingOverdue: 'SIGNING_OVERDUE',
+    collectorBudgetMs: 'COLLECTOR_BUDGET_MS',
+  },
+);
+
 export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
+export type WorkerConfig = z.infer<typeof workerSection.schema>;
 export type AuthConfig = z.infer<typeof authSection.schema>;
 
 export function parseSection<Schema extends z.ZodObject>(
@@ -94,3 +133,4 @@ function load<Schema extends z.ZodObject>(target: Section<Schema>): z.infer<Sche
 
 export const loadConfig = (): RuntimeConfig => load(runtimeSection);
 export const loadAuthConfig = (): AuthConfig => load(authSection);
+export const loadWorkerConfig = (): WorkerConfig => load(workerSection);

@@ -1,17 +1,30 @@
-// Bank connection capability: where the operator's mTLS certificate and key live (Secrets Manager).
-// The bank message collector and its every-minute schedule join this construct with the batch lifecycle work.
-import { RemovalPolicy } from 'aws-cdk-lib';
+// Bank connection capability: the operator's mTLS certificate (Secrets Manager), the raw bank message archive
+// (S3), and the bank message collector that drains the bank's queue every minute.
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConnectorFunction } from './connector-function.ts';
+import { archivePrefix, grantWorker, type WorkerResources } from './worker-access.ts';
+
+export interface BankConnectionProps {
+  retainData: boolean;
+}
 
 export class BankConnection extends Construct {
   readonly clientCertificate: Secret;
+  readonly archiveBucket: Bucket;
+  readonly deadLetters: Queue;
+  collector?: ConnectorFunction;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: BankConnectionProps) {
     super(scope, id);
     const key = new Key(this, 'Key', {
-      description: 'Encrypts the Coop Pank Gateway client certificate and key',
+      description: 'Encrypts the Coop Pank Gateway client certificate and the bank message archive',
       enableKeyRotation: true,
     });
     this.clientCertificate = new Secret(this, 'ClientCertificate', {
@@ -20,5 +33,64 @@ export class BankConnection extends Construct {
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.archiveBucket = new Bucket(this, 'MessageArchive', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    Validations.of(this.archiveBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the connector’s functions access the archive (IAM-scoped); object-level access is audited through CloudTrail data events instead of S3 server access logs.',
+    });
+    this.deadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.KMS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedules; an alarm watches its depth.',
+    });
+  }
+
+  /** The collector function and its every-minute schedule (workers' resources come from the stack). */
+  addCollector(resources: WorkerResources): ConnectorFunction {
+    const collector = new ConnectorFunction(this, 'CollectBankMessages', {
+      name: 'collect-bank-messages',
+      description: 'Drains the Coop Pank message queue: archive, process, acknowledge',
+      environment: resources.environment,
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    });
+    grantWorker(collector.function, resources, { bank: true, archive: true, events: true, notify: true });
+    new Schedule(this, 'EveryMinute', {
+      description: 'Collect bank messages every minute',
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      target: new LambdaInvoke(collector.function, {
+        deadLetterQueue: this.deadLetters,
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
+    const functionId = Stack.of(this).getLogicalId(collector.function.node.defaultChild as CfnElement);
+    const bucketId = Stack.of(this).getLogicalId(this.archiveBucket.node.defaultChild as CfnElement);
+    // The Scheduler's target role is a stack-level singleton, so the finding is acknowledged on the stack.
+    Validations.of(Stack.of(this)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      reason: 'The schedule and the batch workflow may invoke any published version of the collector.',
+    });
+    Validations.of(collector).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${archivePrefix}*]`,
+      reason:
+        'The collector writes and reads one object per bank message under the archive prefix; keys are not known in advance.',
+    });
+    this.collector = collector;
+    return collector;
   }
 }

@@ -1,9 +1,14 @@
-// Batch workflow capability: the batch lifecycle state machine (standard workflow, execution name = batch id).
+// Batch workflow capability: the batch lifecycle state machine (standard workflow, one execution per batch,
+// execution name = batch id). Waiting uses task tokens that the collector resumes, so a batch costs the same
+// number of state transitions however long signing takes; the signing deadline is the wait's timeout.
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  type Chain,
   DefinitionBody,
+  Fail,
+  IntegrationPattern,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -12,44 +17,144 @@ import {
   TaskInput,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvocationType, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
+import { grantWorker, type WorkerNeeds, type WorkerResources } from './worker-access.ts';
 
 export interface BatchWorkflowProps {
-  table: ITableV2;
-  environment: Record<string, string>;
+  resources: WorkerResources;
+  /** Runs right after a submission so the bank's first answers are picked up at once. */
+  collector: IFunction;
+  /** How long to wait for the bank's first answer before going on to wait for signing anyway. */
+  acknowledgementTimeout: Duration;
+  /** Unsigned batches expire after this long (the bank's unsigned payments do too). */
+  signingDeadline: Duration;
 }
+
+/** Errors a retry may fix: the bank or a dependency was unavailable, or a concurrent write won. */
+export const retryableErrors = [
+  'BankUnavailableError',
+  'BankTimeoutError',
+  'BankRateLimitedError',
+  'InfrastructureError',
+  'ConflictError',
+];
 
 export class BatchWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  readonly functions: ConnectorFunction[] = [];
 
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
-    const acceptBatch = new ConnectorFunction(this, 'AcceptBatch', {
-      name: 'accept-batch',
-      description: 'Batch workflow: takes ownership of a confirmed batch',
-      environment: props.environment,
-    });
-    props.table.grantReadWriteData(acceptBatch.function);
+    const step = (constructId: string, name: string, description: string, needs: WorkerNeeds) => {
+      const fn = new ConnectorFunction(this, `${constructId}Function`, {
+        name,
+        description,
+        environment: props.resources.environment,
+        timeout: Duration.seconds(60),
+      });
+      grantWorker(fn.function, props.resources, needs);
+      this.functions.push(fn);
+      return fn.function;
+    };
+    const batchRef = { companyId: JsonPath.stringAt('$.companyId'), batchId: JsonPath.stringAt('$.batchId') };
+    const task = (stateId: string, fn: IFunction, extra: Record<string, unknown> = {}) => {
+      const invoke = new LambdaInvoke(this, stateId, {
+        lambdaFunction: fn,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({ ...batchRef, ...extra }),
+        resultPath: JsonPath.DISCARD,
+        retryOnServiceExceptions: true,
+        taskTimeout: Timeout.duration(Duration.seconds(90)),
+      });
+      invoke.addRetry({
+        errors: retryableErrors,
+        interval: Duration.seconds(5),
+        maxAttempts: 6,
+        backoffRate: 2,
+      });
+      return invoke;
+    };
+    const awaitMilestone = (stateId: string, fn: IFunction, milestone: string, timeout: Duration) =>
+      new LambdaInvoke(this, stateId, {
+        lambdaFunction: fn,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({ ...batchRef, milestone, taskToken: JsonPath.taskToken }),
+        resultPath: JsonPath.DISCARD,
+        taskTimeout: Timeout.duration(timeout),
+      }).addRetry({ errors: retryableErrors, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2 });
 
-    const accept = new LambdaInvoke(this, 'AcceptBatchForProcessing', {
-      lambdaFunction: acceptBatch.function,
-      payloadResponseOnly: true,
-      payload: TaskInput.fromObject({
-        companyId: JsonPath.stringAt('$.companyId'),
-        batchId: JsonPath.stringAt('$.batchId'),
-        executionName: JsonPath.executionName,
-      }),
-      retryOnServiceExceptions: true,
-      taskTimeout: Timeout.duration(Duration.seconds(60)),
+    const submitFn = step('SubmitBatch', 'submit-batch', 'Batch workflow: sends the pain.001', {
+      bank: true,
     });
-    accept.addRetry({
-      errors: ['InfrastructureError'],
-      interval: Duration.seconds(2),
-      maxAttempts: 5,
-      backoffRate: 2,
+    const awaitFn = step(
+      'AwaitBankMilestone',
+      'await-bank-milestone',
+      'Batch workflow: parks a task token',
+      {},
+    );
+    const finalizeFn = step('FinalizeBatch', 'finalize-batch', 'Batch workflow: final batch status', {});
+    const notifyFn = step('NotifyBatchProblems', 'notify-batch-problems', 'Batch workflow: notifications', {
+      notify: true,
     });
+    const expireFn = step('ExpireBatch', 'expire-batch', 'Batch workflow: expires unsigned batches', {
+      notify: true,
+      events: true,
+    });
+    const failureFn = step('RecordBatchFailure', 'record-batch-failure', 'Batch workflow: records failures', {
+      notify: true,
+      events: true,
+    });
+
+    const recordFailure = task('RecordFailure', failureFn, { failure: JsonPath.objectAt('$.failure') });
+    const failed = recordFailure.next(new Fail(this, 'BatchFailed', { error: 'BatchFailed' }));
+    const onFailure = { resultPath: '$.failure', errors: ['States.ALL'] };
+
+    const submit = task('SubmitToBank', submitFn, { executionName: JsonPath.executionName });
+    submit.addCatch(failed, onFailure);
+    const collectNow = new LambdaInvoke(this, 'CollectNow', {
+      lambdaFunction: props.collector,
+      invocationType: LambdaInvocationType.EVENT,
+      payload: TaskInput.fromObject({ reason: 'submitted', batchId: JsonPath.stringAt('$.batchId') }),
+      resultPath: JsonPath.DISCARD,
+    });
+    const awaitAcknowledgement = awaitMilestone(
+      'AwaitBankAcknowledgement',
+      awaitFn,
+      'acknowledged',
+      props.acknowledgementTimeout,
+    );
+    const awaitExecution = awaitMilestone(
+      'AwaitAuthorizationAndExecution',
+      awaitFn,
+      'final',
+      props.signingDeadline,
+    );
+    const expire = task('ExpireBatch', expireFn);
+    expire.addCatch(failed, onFailure);
+    const expired: Chain = expire.next(new Succeed(this, 'BatchExpired'));
+    // A failed nudge only delays collection until the next scheduled run.
+    collectNow.addCatch(awaitAcknowledgement, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    awaitAcknowledgement.addCatch(awaitExecution, {
+      errors: ['States.Timeout'],
+      resultPath: JsonPath.DISCARD,
+    });
+    awaitAcknowledgement.addCatch(failed, onFailure);
+    awaitExecution.addCatch(expired, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+    awaitExecution.addCatch(failed, onFailure);
+    const finalize = task('Finalize', finalizeFn);
+    finalize.addCatch(failed, onFailure);
+    const notify = task('NotifyProblems', notifyFn);
+    notify.addCatch(failed, onFailure);
+
+    const definition = submit
+      .next(collectNow)
+      .next(awaitAcknowledgement)
+      .next(awaitExecution)
+      .next(finalize)
+      .next(notify)
+      .next(new Succeed(this, 'BatchDone'));
 
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.SIX_MONTHS,
@@ -57,12 +162,12 @@ export class BatchWorkflow extends Construct {
     });
     this.stateMachine = new StateMachine(this, 'BatchLifecycle', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(accept.next(new Succeed(this, 'BatchProcessed'))),
+      definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      timeout: Duration.days(30),
+      timeout: props.signingDeadline.plus(Duration.days(2)),
     });
-    for (const fn of [acceptBatch.function]) {
+    for (const fn of [...this.functions.map((f) => f.function), props.collector]) {
       const functionId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
       Validations.of(this.stateMachine).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,

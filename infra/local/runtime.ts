@@ -1,10 +1,20 @@
 // The local runtime: the same handlers as in Lambda, wired to DynamoDB Local and to the synthesized state
 // machine executed in-process, plus an API Gateway stand-in that routes HTTP requests by the synthesized API.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Dependencies } from '../../shared/adapters/aws-dependencies.ts';
+import type { WorkerDependencies } from '../../shared/adapters/aws-worker-dependencies.ts';
 import { FixtureBankAgreements } from '../../shared/adapters/bank/bank-agreements.ts';
+import { FileBlobStore } from '../../shared/adapters/blob-store.ts';
+import {
+  DynamoBankMessageArchive,
+  DynamoCompanyDirectory,
+  DynamoMessageIdRegistry,
+  DynamoSigningWatchdog,
+} from '../../shared/adapters/dynamodb/bank-messages.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import {
   DynamoBankAccountRepository,
@@ -16,10 +26,15 @@ import {
   DynamoNotificationSubscriptionRepository,
   DynamoStatementRepository,
 } from '../../shared/adapters/dynamodb/misc-repositories.ts';
+import { DynamoNotificationLog } from '../../shared/adapters/dynamodb/notification-log.ts';
 import { DynamoPaymentBatchRepository } from '../../shared/adapters/dynamodb/payment-batch-repository.ts';
+import { dynamoStatementAdapters } from '../../shared/adapters/dynamodb/statement-work-repositories.ts';
 import type { RequestCounter } from '../../shared/adapters/dynamodb/store.ts';
 import { AuthenticationError, problemResponse } from '../../shared/adapters/http/api-gateway.ts';
 import { FixtureRepresentationRegistry } from '../../shared/adapters/registry/representation-registry.ts';
+import { type BatchWorkflowSettings, defaultBatchWorkflowSettings } from '../../shared/app/batch-workflow.ts';
+import { type CollectorRun, collectBankMessages } from '../../shared/app/collect-bank-messages.ts';
+import { paymentStatusProcessor } from '../../shared/app/payment-status.ts';
 import {
   type BankAgreements,
   type Clock,
@@ -28,9 +43,18 @@ import {
   randomIds,
   systemClock,
 } from '../../shared/app/ports.ts';
+import type { StatementSettings } from '../../shared/app/statements/ports.ts';
+import { statementProcessors } from '../../shared/app/statements/statement-processors.ts';
 import { authorizerContext, createTokenVerifier } from '../../shared/auth/jwt.ts';
 import { createLocalIssuer, type LocalIssuer } from '../../shared/auth/local-issuer.ts';
-import { NotFoundError } from '../../shared/errors.ts';
+import type { BankGateway } from '../../shared/bank/bank-gateway.ts';
+import { ConfigError, NotFoundError } from '../../shared/errors.ts';
+import { OutboxEventPublisher } from './event-outbox.ts';
+import { OutboxNotifier } from './notification-outbox.ts';
+import type { Timers } from './workflow/timers.ts';
+
+export type Dependencies = WorkerDependencies;
+
 import { type HttpRequest, toProxyEvent } from './api-gateway-events.ts';
 import { apiRoutesOf } from './api-routes.ts';
 import { localRegion } from './dynamodb-local.ts';
@@ -52,12 +76,28 @@ export interface LocalRuntimeOptions {
   agreements?: BankAgreements;
   /** Counts DynamoDB requests (benchmark). */
   requestCounter?: RequestCounter;
+  /** The bank (the HTTP adapter against the bank simulator); without one, bank calls fail clearly. */
+  bank?: BankGateway;
+  /** Where raw bank messages, notifications and events are written; default: a fresh temporary folder. */
+  dataDir?: string;
+  /** Timers of the workflow engine (a manual clock in tests). */
+  timers?: Timers;
+  batchSettings?: Partial<BatchWorkflowSettings>;
+  statementSettings?: Partial<StatementSettings>;
+  /** Where the outbox notifier prints; default: console. */
+  print?: (line: string) => void;
 }
 
 export interface LocalRuntime {
   dependencies: Dependencies;
   workflow: LocalWorkflowEngine;
   issuer: LocalIssuer;
+  /** Notifications sent (also appended to `<dataDir>/notifications.jsonl`). */
+  notifier: OutboxNotifier;
+  /** Events published for Envoice (also appended to `<dataDir>/events.jsonl`). */
+  events: OutboxEventPublisher;
+  /** Runs the bank message collector once, as the every-minute schedule does. */
+  collect(options?: { budgetMs?: number; maxMessages?: number }): Promise<CollectorRun>;
   /** Handles one HTTP request as API Gateway + the Lambda authorizer + the route's handler would. */
   handleHttp(request: HttpRequest): Promise<APIGatewayProxyResult>;
 }
@@ -87,6 +127,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const workflow = new LocalWorkflowEngine({
     logicalId: batchStateMachine.logicalId,
     definition: batchStateMachine.definition,
+    ...(options.timers ? { timers: options.timers } : {}),
+    onAsyncError: (functionArn, error) =>
+      console.error(`Asynchronous invocation of ${functionArn} failed:`, error),
     invoke: async (functionArn, payload) => {
       const entry = batchStateMachine.functionEntries.get(functionArn);
       if (!entry) throw new Error(`No handler is bound to ${functionArn}`);
@@ -99,8 +142,16 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const clock = options.clock ?? systemClock;
   const counter = options.requestCounter;
   const table = options.tableName;
-  const dependencies: Dependencies = {
-    batches: new DynamoPaymentBatchRepository(documentClient, table, counter),
+  const dataDir = options.dataDir ?? mkdtempSync(resolve(tmpdir(), 'connector-local-'));
+  const notifier = new OutboxNotifier({
+    file: resolve(dataDir, 'notifications.jsonl'),
+    ...(options.print ? { print: options.print } : {}),
+  });
+  const events = new OutboxEventPublisher({ file: resolve(dataDir, 'events.jsonl') });
+  const bank = options.bank ?? missingBank();
+  const batches = new DynamoPaymentBatchRepository(documentClient, table, counter);
+  const base = {
+    batches,
     connections: new DynamoConnectionRepository(documentClient, table, counter),
     accounts: new DynamoBankAccountRepository(documentClient, table, counter),
     statements: new DynamoStatementRepository(documentClient, table, counter),
@@ -112,6 +163,26 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     agreements: options.agreements ?? new FixtureBankAgreements(),
     clock,
     ids: options.ids ?? randomIds,
+    ...dynamoStatementAdapters(documentClient, table, counter),
+    bank,
+    messageIds: new DynamoMessageIdRegistry(documentClient, table),
+    archive: new DynamoBankMessageArchive(
+      documentClient,
+      table,
+      new FileBlobStore(resolve(dataDir, 'archive')),
+    ),
+    directory: new DynamoCompanyDirectory(documentClient, table),
+    watchdog: new DynamoSigningWatchdog(documentClient, table),
+    notifier,
+    notificationLog: new DynamoNotificationLog(documentClient, table, () => clock.now()),
+    events,
+    batchSettings: { ...defaultBatchWorkflowSettings, ...options.batchSettings },
+    settings: options.statementSettings,
+    collector: { budgetMs: 45_000 },
+  };
+  const dependencies: Dependencies = {
+    ...base,
+    processors: [paymentStatusProcessor(base), ...statementProcessors(base)],
   };
 
   const issuer = options.issuer ?? createLocalIssuer();
@@ -126,6 +197,13 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     dependencies,
     workflow,
     issuer,
+    notifier,
+    events,
+    collect: (collectOptions = {}) =>
+      collectBankMessages(dependencies, {
+        budgetMs: collectOptions.budgetMs ?? dependencies.collector.budgetMs,
+        ...(collectOptions.maxMessages !== undefined ? { maxMessages: collectOptions.maxMessages } : {}),
+      }),
     async handleHttp(request) {
       const method = request.method.toUpperCase();
       for (const route of routes) {
@@ -148,5 +226,21 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       }
       return problemResponse(new NotFoundError('Route', `${method} ${request.path}`), request.path);
     },
+  };
+}
+
+/** Without a configured bank every bank call fails with a clear configuration error. */
+function missingBank(): BankGateway {
+  const refuse = () =>
+    Promise.reject(new ConfigError('No bank gateway is configured for this local runtime'));
+  return {
+    heartbeat: refuse,
+    submitPayments: refuse,
+    requestStatement: refuse,
+    requestBalance: refuse,
+    nextMessage: refuse,
+    getMessage: refuse,
+    acknowledge: refuse,
+    acknowledgeMany: refuse,
   };
 }

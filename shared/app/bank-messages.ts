@@ -43,8 +43,6 @@ export interface BankMessageArchive {
   claim(message: BankMessage, at: Date, leaseMs: number): Promise<ArchiveClaim>;
   markProcessed(responseId: string, outcome: ProcessingOutcome, at: Date): Promise<void>;
   markQuarantined(responseId: string, problem: string, at: Date): Promise<void>;
-  /** Whether a status report (pain.002) for our message id was archived: the bank has our submission. */
-  hasStatusReportFor(messageId: string): Promise<boolean>;
 }
 
 /** Maps the bank's end user (operator headers) to the company whose active connection it is. */

@@ -47,14 +47,18 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #executions = new Map<string, ExecutionRecord>();
   readonly #pendingTasks = new Map<string, PendingTask>();
   readonly #timers: Timers;
+  readonly #onAsyncError: (functionArn: string, error: unknown) => void;
 
   constructor(options: {
     logicalId: string;
     definition: Record<string, unknown>;
     invoke: InvokeFunction;
     timers?: Timers;
+    /** Failures of asynchronously invoked functions (Lambda would retry them and then drop the event). */
+    onAsyncError?: (functionArn: string, error: unknown) => void;
   }) {
     this.#timers = options.timers ?? realTimers;
+    this.#onAsyncError = options.onAsyncError ?? (() => {});
     this.#stateMachineArn = localStateMachineArn(options.logicalId);
     this.#invoke = options.invoke;
     // The execution-level timeout is enforced by AWS; locally it would overflow Node's timers (30 days).
@@ -171,7 +175,18 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         return toJson(await this.#invoke(resource, input));
       }
       if (resource === 'arn:aws:states:::lambda:invoke') {
-        const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+        const { FunctionName, Payload, InvocationType } = input as {
+          FunctionName: string;
+          Payload: unknown;
+          InvocationType?: string;
+        };
+        if (InvocationType === 'Event') {
+          // Asynchronous invocation: Lambda accepts the event and the state moves on at once.
+          this.#invoke(FunctionName, Payload).catch((error: unknown) =>
+            this.#onAsyncError(FunctionName, error),
+          );
+          return { Payload: null, StatusCode: 202 };
+        }
         const payload = await this.#invoke(FunctionName, Payload);
         return { Payload: toJson(payload), StatusCode: 200 };
       }

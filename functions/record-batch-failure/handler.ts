@@ -1,0 +1,20 @@
+// Workflow step RecordFailure: every failure path ends here with a recorded status and a notification.
+
+import { z } from 'zod';
+import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
+import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
+import { type BatchWorkflowDependencies, recordBatchFailure } from '#shared/app/batch-workflow.ts';
+
+/** Step Functions' Catch output: `{ Error, Cause }` under `$.failure`. */
+const input = batchRefSchema.extend({
+  failure: z.object({ Error: z.string().default('States.TaskFailed'), Cause: z.string().optional() }).loose(),
+});
+
+export function makeHandler(deps: BatchWorkflowDependencies) {
+  return workflowTask(input, 'RecordFailure', ({ companyId, batchId, failure }) =>
+    recordBatchFailure(deps, { companyId, batchId, error: failure.Error, cause: failure.Cause }),
+  );
+}
+
+export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
