@@ -123,7 +123,7 @@ for (const plan of planned) {
     case: c,
     tool,
     medianMs: Math.round(median(ok.map((r) => r.medianMs ?? 0)) * 10) / 10,
-    cpuMs: Math.round(median(ok.map((r) => r.cpuMs ?? 0)) * 10) / 10,
+    cpuMs: ok.some((r) => r.cpuMs == null) ? null : Math.round(median(ok.map((r) => r.cpuMs ?? 0)) * 10) / 10,
     mbPerS: Math.round(median(ok.map((r) => r.mbPerS ?? 0)) * 10) / 10,
     peakRssMb: Math.max(...ok.map((r) => r.peakRssMb ?? 0)),
   };

@@ -15,6 +15,8 @@ export interface BenchCase<State = unknown> {
   run(state: State): Promise<number> | number;
   /** Optional correctness note computed once after timing (e.g. XSD validity). */
   check?(state: State): Promise<string> | string;
+  /** The work happens in a child process: this process's CPU time says nothing (cpu ms reported as null). */
+  externalProcess?: boolean;
   /** Skip with this reason (e.g. tool not installed). */
   skip?: () => string | undefined;
 }

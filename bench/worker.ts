@@ -31,7 +31,7 @@ const row: BenchRow = {
   case: benchCase.case,
   tool: benchCase.tool,
   medianMs: Math.round(medianMs * 10) / 10,
-  cpuMs: Math.round(cpuMs * 10) / 10,
+  cpuMs: benchCase.externalProcess ? null : Math.round(cpuMs * 10) / 10,
   mbPerS: Math.round((bytes / 1024 / 1024 / (medianMs / 1000)) * 10) / 10,
   peakRssMb: Math.round(peakRssMb),
   ...(note === undefined ? {} : { note }),

@@ -361,6 +361,7 @@ function camtCases(entries: number, label: string): BenchCase<unknown>[] {
     case: `camt.053 parse ${label}`,
     tool: 'xmllint --stream',
     runs: 3,
+    externalProcess: true,
     skip: () =>
       spawnSync('xmllint', ['--version']).status === null || spawnSync('xmllint', ['--version']).error
         ? 'xmllint not installed'
