@@ -2,6 +2,8 @@
 // concurrency), cancel and status, against DynamoDB Local and the locally executed state machine.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoPaymentBatchRepository } from '../../../shared/adapters/dynamodb/payment-batch-repository.ts';
+import type { StoredPayment } from '../../../shared/app/ports.ts';
 import {
   type Caller,
   coopIbans,
@@ -341,6 +343,162 @@ describe('payment batches', () => {
     const badCursor = await payer.call('GET', '/v1/payment-batches', undefined, {}, { cursor: 'nonsense' });
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.errors).toEqual([{ path: 'cursor', message: 'invalid cursor' }]);
+  });
+
+  it('lists batches newest first, every batch once across cursor pages', async () => {
+    const made: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      made.push((await createDraft(payer, [paymentLine()])).body.id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const listed: { id: string; createdAt: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await payer.call<{ items: { id: string; createdAt: string }[]; nextCursor?: string }>(
+        'GET',
+        '/v1/payment-batches',
+        undefined,
+        {},
+        { limit: '2', ...(cursor ? { cursor } : {}) },
+      );
+      expect(page.status).toBe(200);
+      listed.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(listed.slice(0, 3).map((batch) => batch.id)).toEqual([...made].reverse());
+    const times = listed.map((batch) => batch.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(new Set(listed.map((batch) => batch.id)).size).toBe(listed.length);
+  });
+
+  it('of two drafts claiming the same bill at the same moment exactly one is stored', async () => {
+    const shared = paymentLine();
+    const results = await Promise.all([
+      createDraft(payer, [shared, ...Array.from({ length: 40 }, () => paymentLine())]),
+      createDraft(payer, [...Array.from({ length: 40 }, () => paymentLine()), shared]),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual([201, 409]);
+    const loser = results.find((result) => result.status === 409);
+    expect(loser?.body.code).toBe('source_document_in_open_batch');
+  });
+
+  describe('payment storage for the batch workflow', () => {
+    const repository = () => api.runtime.dependencies.batches as DynamoPaymentBatchRepository;
+
+    it('finds a payment by its end-to-end id and nothing for ids that are not ours', async () => {
+      const created = await createDraft(
+        payer,
+        Array.from({ length: 3 }, () => paymentLine()),
+      );
+      const payments = await repository().allPayments('acme', created.body.id);
+      for (const payment of payments) {
+        await expect(repository().findPaymentByEndToEndId(payment.endToEndId)).resolves.toEqual({
+          companyId: 'acme',
+          batchId: created.body.id,
+          paymentId: payment.paymentId,
+        });
+      }
+      const [first] = payments;
+      const prefix = first?.endToEndId.slice(0, first.endToEndId.lastIndexOf('-')) ?? '';
+      await expect(repository().findPaymentByEndToEndId(`${prefix}-00004`)).resolves.toBeUndefined();
+      await expect(repository().findPaymentByEndToEndId('NOTPROVIDED')).resolves.toBeUndefined();
+      await expect(repository().findPaymentByEndToEndId('abc-00001')).resolves.toBeUndefined();
+    });
+
+    it('updates a payment status only from the expected status and version, one winner per race', async () => {
+      const created = await createDraft(
+        payer,
+        Array.from({ length: 3 }, () => paymentLine()),
+      );
+      const batchId = created.body.id;
+      const initial = await repository().getPayment('acme', batchId, '00002');
+      expect(initial).toMatchObject({ status: 'pending', version: 1 });
+      const at = new Date().toISOString();
+      const next = (from: StoredPayment, status: StoredPayment['status']): StoredPayment => ({
+        ...from,
+        status,
+        version: from.version + 1,
+        statusHistory: [...from.statusHistory, { status, at }],
+      });
+      const sent = next(initial as StoredPayment, 'sent');
+      const race = await Promise.allSettled([
+        repository().updatePaymentStatus('acme', batchId, '00002', { status: 'pending', version: 1 }, sent),
+        repository().updatePaymentStatus('acme', batchId, '00002', { status: 'pending', version: 1 }, sent),
+      ]);
+      expect(race.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = race.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ code: 'payment_changed' });
+
+      const accepted = next(sent, 'accepted');
+      await expect(
+        repository().updatePaymentStatus(
+          'acme',
+          batchId,
+          '00002',
+          { status: 'pending', version: 1 },
+          accepted,
+        ),
+      ).rejects.toMatchObject({ code: 'payment_changed' });
+      await repository().updatePaymentStatus(
+        'acme',
+        batchId,
+        '00002',
+        { status: 'sent', version: 2 },
+        accepted,
+      );
+      await expect(
+        repository().updatePaymentStatus('acme', batchId, '00002', { status: 'sent', version: 2 }, accepted),
+      ).rejects.toMatchObject({ code: 'payment_changed' });
+
+      const all = await repository().allPayments('acme', batchId);
+      expect(all.map((payment) => [payment.paymentId, payment.status, payment.version])).toEqual([
+        ['00001', 'pending', 1],
+        ['00002', 'accepted', 3],
+        ['00003', 'pending', 1],
+      ]);
+      const page = await repository().listPayments('acme', batchId, { limit: 2 });
+      expect(page.items.map((payment) => payment.status)).toEqual(['pending', 'accepted']);
+      const shown = await payer.call<{ items: { id: string; status: string }[] }>(
+        'GET',
+        `/v1/payment-batches/${batchId}/payments`,
+      );
+      expect(shown.body.items.map((payment) => payment.status)).toEqual(['pending', 'accepted', 'pending']);
+    });
+
+    it('keeps a 5,000-payment batch in a few chunk items and pages through it', async () => {
+      const lines = Array.from({ length: 5000 }, (_, index) =>
+        paymentLine({ amount: `${(index % 500) + 1}.00`, remittanceInformation: `Arve ${index}` }),
+      );
+      const created = await createDraft(payer, lines);
+      expect(created.status).toBe(201);
+      const batchId = created.body.id;
+      const result = await api.table.client.send(
+        new QueryCommand({
+          TableName: api.table.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': 'COMPANY#acme', ':prefix': `PAYMENTCHUNK#${batchId}#` },
+          Select: 'COUNT',
+        }),
+      );
+      expect(result.Count).toBeLessThanOrEqual(25);
+      const all = await repository().allPayments('acme', batchId);
+      expect(all.map((payment) => payment.position)).toEqual(lines.map((_, index) => index + 1));
+      const page = await repository().listPayments('acme', batchId, { limit: 500 });
+      const second = await repository().listPayments('acme', batchId, {
+        limit: 500,
+        cursor: page.nextCursor as string,
+      });
+      expect(second.items[0]?.paymentId).toBe('00501');
+      expect(second.items.at(-1)?.paymentId).toBe('01000');
+      await expect(repository().getPayment('acme', batchId, '04999')).resolves.toMatchObject({
+        position: 4999,
+        status: 'pending',
+      });
+      const cancelled = await payer.call('POST', `/v1/payment-batches/${batchId}/cancel`);
+      expect(cancelled.status).toBe(200);
+      // The bills are free again.
+      expect((await createDraft(payer, lines.slice(0, 10))).status).toBe(201);
+    });
   });
 
   it('answers 404 for an unknown batch and 401 without a token', async () => {
