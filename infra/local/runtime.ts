@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { WorkerDependencies } from '../../shared/adapters/aws-worker-dependencies.ts';
-import { FixtureBankAgreements } from '../../shared/adapters/bank/bank-agreements.ts';
+import { BankGatewayAgreements, FixtureBankAgreements } from '../../shared/adapters/bank/bank-agreements.ts';
 import { FileBlobStore } from '../../shared/adapters/blob-store.ts';
 import {
   DynamoBankMessageArchive,
@@ -82,6 +82,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Timers of the workflow engine (a manual clock in tests). */
   timers?: Timers;
+  /** Pause between workflow Retry attempts (tests: 0 ms); default: as the state machine defines. */
+  retryIntervalMs?: number;
   batchSettings?: Partial<BatchWorkflowSettings>;
   statementSettings?: Partial<StatementSettings>;
   /** Where the outbox notifier prints; default: console. */
@@ -128,6 +130,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     logicalId: batchStateMachine.logicalId,
     definition: batchStateMachine.definition,
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     onAsyncError: (functionArn, error) =>
       console.error(`Asynchronous invocation of ${functionArn} failed:`, error),
     invoke: async (functionArn, payload) => {
@@ -160,7 +163,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     idempotency: new DynamoIdempotencyStore(documentClient, table, clock, counter),
     workflow,
     registry: options.registry ?? new FixtureRepresentationRegistry(),
-    agreements: options.agreements ?? new FixtureBankAgreements(),
+    // With a bank, ask it (a heartbeat with the end-user headers), as in AWS; without one, the fixture list.
+    agreements: options.agreements ?? (options.bank ? new BankGatewayAgreements(() => bank) : new FixtureBankAgreements()),
     clock,
     ids: options.ids ?? randomIds,
     ...dynamoStatementAdapters(documentClient, table, counter),

@@ -47,6 +47,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #executions = new Map<string, ExecutionRecord>();
   readonly #pendingTasks = new Map<string, PendingTask>();
   readonly #timers: Timers;
+  readonly #retryIntervalMs: number | undefined;
   readonly #onAsyncError: (functionArn: string, error: unknown) => void;
 
   constructor(options: {
@@ -56,7 +57,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     timers?: Timers;
     /** Failures of asynchronously invoked functions (Lambda would retry them and then drop the event). */
     onAsyncError?: (functionArn: string, error: unknown) => void;
+    /** Pause between Retry attempts in ms for every state (tests: 0); default: the definition's own. */
+    retryIntervalMs?: number;
   }) {
+    this.#retryIntervalMs = options.retryIntervalMs;
     this.#timers = options.timers ?? realTimers;
     this.#onAsyncError = options.onAsyncError ?? (() => {});
     this.#stateMachineArn = localStateMachineArn(options.logicalId);
@@ -128,8 +132,16 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     for (const [stateName, state] of taskStates(this.#definition)) {
       handlers[stateName] = (taskInput) => this.#runTask(name, stateName, state, taskInput);
     }
+    const retryOverrides =
+      this.#retryIntervalMs === undefined
+        ? {}
+        : {
+            retryIntervalOverrides: Object.fromEntries(
+              Object.keys(handlers).map((stateName) => [stateName, this.#retryIntervalMs as number]),
+            ),
+          };
     const execution = machine.run(input as Json, {
-      overrides: { taskResourceLocalHandlers: handlers },
+      overrides: { taskResourceLocalHandlers: handlers, ...retryOverrides },
       context: {
         Execution: { Id: `${this.#stateMachineArn}:${name}`, Name: name },
         StateMachine: { Id: this.#stateMachineArn, Name: this.#stateMachineArn.split(':').pop() },

@@ -100,7 +100,8 @@ export class FixtureRepresentationRegistry implements RepresentationRegistry {
 
 /**
  * The local register: companies the demo and tests use. 10000001 has a sole board member; 10000002 needs two
- * board members together; 10000003 is registered but has no Gateway agreement at the local bank.
+ * board members together; 10000003 is registered but has no Gateway agreement at the local bank. 12345678,
+ * 87654321 and 11223344 are the bank simulator's demo customers (infra/local/bank-simulator/seed.ts).
  */
 export const localRegistryFixtures: readonly RegisteredCompany[] = [
   {
@@ -123,5 +124,23 @@ export const localRegistryFixtures: readonly RegisteredCompany[] = [
     country: 'EE',
     companyName: 'No Agreement OÜ',
     representatives: [{ personalCode: '38001010004', name: 'Peeter Paju', representation: 'sole' }],
+  },
+  {
+    registryCode: '12345678',
+    country: 'EE',
+    companyName: 'Envoice Demo OÜ',
+    representatives: [{ personalCode: '38001010001', name: 'Mari Maasikas', representation: 'sole' }],
+  },
+  {
+    registryCode: '87654321',
+    country: 'EE',
+    companyName: 'Põhjala Puit AS',
+    representatives: [{ personalCode: '38001010005', name: 'Toomas Tamm', representation: 'sole' }],
+  },
+  {
+    registryCode: '11223344',
+    country: 'EE',
+    companyName: 'Väike Pood OÜ',
+    representatives: [{ personalCode: '48001010006', name: 'Liis Lepp', representation: 'sole' }],
   },
 ];
