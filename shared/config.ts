@@ -99,9 +99,28 @@ export const workerSection = section(
   },
 );
 
+/** The e-Business Register service the HTTP RepresentationRegistry adapter asks (only the API functions). */
+export const registrySection = section(
+  z.object({
+    /** e.g. `https://registry.example/api`; the path below is appended. */
+    baseUrl: z.url(),
+    /** Path template with `{country}` and `{registryCode}`. */
+    path: z.string().default('/companies/{country}/{registryCode}/representatives'),
+    apiKey: z.string().min(1).optional(),
+    timeoutMs: z.coerce.number().int().positive().default(5000),
+  }),
+  {
+    baseUrl: 'REGISTRY_BASE_URL',
+    path: 'REGISTRY_PATH',
+    apiKey: 'REGISTRY_API_KEY',
+    timeoutMs: 'REGISTRY_TIMEOUT_MS',
+  },
+);
+
 export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
 export type WorkerConfig = z.infer<typeof workerSection.schema>;
 export type AuthConfig = z.infer<typeof authSection.schema>;
+export type RegistrySettings = z.infer<typeof registrySection.schema>;
 
 export function parseSection<Schema extends z.ZodObject>(
   target: Section<Schema>,
@@ -133,4 +152,5 @@ function load<Schema extends z.ZodObject>(target: Section<Schema>): z.infer<Sche
 
 export const loadConfig = (): RuntimeConfig => load(runtimeSection);
 export const loadAuthConfig = (): AuthConfig => load(authSection);
+export const loadRegistryConfig = (): RegistrySettings => load(registrySection);
 export const loadWorkerConfig = (): WorkerConfig => load(workerSection);

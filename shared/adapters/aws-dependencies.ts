@@ -2,7 +2,7 @@
 import type { AppDependencies } from '../app/context.ts';
 import { type RepresentationRegistry, randomIds, systemClock } from '../app/ports.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
-import { loadConfig, parseSection } from '../config.ts';
+import { loadConfig, loadRegistryConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { BankGatewayAgreements } from './bank/bank-agreements.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
@@ -14,29 +14,19 @@ import {
   DynamoStatementRepository,
 } from './dynamodb/misc-repositories.ts';
 import { DynamoPaymentBatchRepository } from './dynamodb/payment-batch-repository.ts';
-import { HttpRepresentationRegistry, registryConfigSchema } from './registry/representation-registry.ts';
+import { HttpRepresentationRegistry } from './registry/representation-registry.ts';
 import { StepFunctionsWorkflowEngine } from './step-functions-workflow-engine.ts';
 
 export type Dependencies = AppDependencies;
 
 let cached: Dependencies | undefined;
 
-/** Registry settings (REGISTRY_BASE_URL, REGISTRY_PATH, REGISTRY_API_KEY, REGISTRY_TIMEOUT_MS). */
-const registrySection = {
-  schema: registryConfigSchema,
-  variables: {
-    baseUrl: 'REGISTRY_BASE_URL',
-    path: 'REGISTRY_PATH',
-    apiKey: 'REGISTRY_API_KEY',
-    timeoutMs: 'REGISTRY_TIMEOUT_MS',
-  },
-};
-
-function registryFromEnvironment(): RepresentationRegistry {
+/** The HTTP registry, configured on first use (`registrySection` in config.ts: REGISTRY_*). */
+function registryFromConfig(): RepresentationRegistry {
   let registry: RepresentationRegistry | undefined;
   return {
     representativesOf(company) {
-      registry ??= new HttpRepresentationRegistry(parseSection(registrySection, process.env));
+      registry ??= new HttpRepresentationRegistry(loadRegistryConfig());
       return registry.representativesOf(company);
     },
   };
@@ -69,7 +59,7 @@ export function awsDependencies(): Dependencies {
           resumeTask: () => Promise.reject(new ConfigError('BATCH_STATE_MACHINE_ARN is not set')),
           failTask: () => Promise.reject(new ConfigError('BATCH_STATE_MACHINE_ARN is not set')),
         },
-    registry: registryFromEnvironment(),
+    registry: registryFromConfig(),
     agreements: new BankGatewayAgreements(() => {
       if (!bankGatewayFactory) throw new ConfigError('No bank gateway is configured for agreement checks');
       return bankGatewayFactory();
