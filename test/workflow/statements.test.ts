@@ -746,4 +746,68 @@ describe('a statement day that never arrives', () => {
     expect(notification?.emailBody).toContain('after 2 requests');
     expect(await attempts('2026-03-01')).toBe(3);
   });
+
+  it('never asks again once statement retrieval is turned off or the connection is revoked', async () => {
+    const connection = await world.deps.connections.get(COMPANY, `conn-${COMPANY}`);
+    if (!connection) throw new Error('no connection');
+    await world.deps.connections.save(
+      { ...connection, version: connection.version + 1 },
+      connection.version,
+      audit(COMPANY, connection.connectionId),
+      {
+        accountChanges: [
+          {
+            accountId: REFUSED_ACCOUNT,
+            permissions: { paymentInitiation: true, statementRetrieval: false },
+            connectionId: connection.connectionId,
+          },
+        ],
+      },
+    );
+    world.requests.length = 0;
+    world.at('2026-03-06', '06:00');
+    expect((await requestDailyStatements(world.deps)).accounts).toEqual([]);
+    expect(world.requests).toEqual([]);
+
+    // On again, then revoked: off the list as well.
+    const reread = await world.deps.connections.get(COMPANY, `conn-${COMPANY}`);
+    if (!reread) throw new Error('no connection');
+    await world.deps.connections.save(
+      { ...reread, version: reread.version + 1 },
+      reread.version,
+      audit(COMPANY, reread.connectionId),
+      {
+        accountChanges: [
+          {
+            accountId: REFUSED_ACCOUNT,
+            permissions: { paymentInitiation: true, statementRetrieval: true },
+            connectionId: reread.connectionId,
+          },
+        ],
+      },
+    );
+    world.at('2026-03-07', '06:00');
+    expect((await requestDailyStatements(world.deps)).accounts).toHaveLength(1);
+    const active = await world.deps.connections.get(COMPANY, `conn-${COMPANY}`);
+    if (!active) throw new Error('no connection');
+    await world.deps.connections.save(
+      { ...active, status: 'revoked', version: active.version + 1 },
+      active.version,
+      audit(COMPANY, active.connectionId),
+      {
+        accountChanges: [
+          {
+            accountId: REFUSED_ACCOUNT,
+            permissions: { paymentInitiation: false, statementRetrieval: false },
+            connectionId: undefined,
+          },
+        ],
+        releaseBankSlot: true,
+      },
+    );
+    world.requests.length = 0;
+    world.at('2026-03-08', '06:00');
+    expect((await requestDailyStatements(world.deps)).accounts).toEqual([]);
+    expect(world.requests).toEqual([]);
+  });
 });
