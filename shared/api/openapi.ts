@@ -1,8 +1,9 @@
 // Generates the OpenAPI 3.1 document from the route table and the zod request schemas (JSON Schema 2020-12,
 // which OpenAPI 3.1 uses as is).
 import { z } from 'zod';
+import { responseRegistry } from './responses.ts';
 import { type ApiRouteDefinition, apiRoutes } from './routes.ts';
-import { idempotencyKeySchema, problemSchema } from './schemas.ts';
+import { idempotencyKeySchema } from './schemas.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -12,6 +13,27 @@ function jsonSchema(schema: z.ZodType): JsonObject {
     unrepresentable: 'any',
   }) as JsonObject;
   return rest;
+}
+
+/** components/schemas: every named response schema, referring to each other by `$ref`. */
+function componentSchemas(): Record<string, JsonObject> {
+  const { schemas } = z.toJSONSchema(responseRegistry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    io: 'output',
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, JsonObject> };
+  const components: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _schema, $id: _id, ...rest } = schema;
+    components[id] = rest;
+  }
+  return components;
+}
+
+function responseRef(schema: z.ZodType | undefined): JsonObject {
+  const id = schema ? responseRegistry.get(schema)?.id : undefined;
+  if (!id) throw new Error('Every route with a body answers with a named schema of shared/api/responses.ts');
+  return { $ref: `#/components/schemas/${id}` };
 }
 
 const errorStatuses: Record<string, string> = {
@@ -55,7 +77,10 @@ function operation(route: ApiRouteDefinition): JsonObject {
     [String(route.success)]:
       route.success === 204
         ? { description: 'Done' }
-        : { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        : {
+            description: 'Success',
+            content: { 'application/json': { schema: responseRef(route.response) } },
+          },
   };
   for (const [status, description] of Object.entries(errorStatuses)) {
     if (route.public && status !== '429') continue;
@@ -99,7 +124,7 @@ export function openApiDocument(): JsonObject {
     paths,
     components: {
       securitySchemes: { envoiceJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: jsonSchema(problemSchema) },
+      schemas: componentSchemas(),
     },
   };
 }

@@ -1,6 +1,7 @@
 // The REST API's routes in one table: the CDK construct creates one function and one API Gateway method per
 // entry, and the OpenAPI document is generated from the same entries, so the two cannot drift apart.
 import type { z } from 'zod';
+import { responses } from './responses.ts';
 import {
   addBankAccountBody,
   confirmPaymentBatchBody,
@@ -31,6 +32,8 @@ export interface ApiRouteDefinition {
   idempotencyKey?: boolean;
   /** Status code of success. */
   success: 200 | 201 | 202 | 204;
+  /** Schema of the success body (a named schema of responses.ts); none for 204. */
+  response?: z.ZodType;
   /** What the function may do: read the table, write it, and start the batch workflow. */
   access: 'none' | 'read' | 'write';
   startsWorkflow?: boolean;
@@ -46,6 +49,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'meta',
     public: true,
     success: 200,
+    response: responses.openApi,
     access: 'none',
   },
   {
@@ -56,6 +60,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Supported banks and their capabilities',
     tag: 'banks',
     success: 200,
+    response: responses.banks,
     access: 'none',
   },
   {
@@ -67,6 +72,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'bank accounts',
     body: addBankAccountBody,
     success: 201,
+    response: responses.account,
     access: 'write',
   },
   {
@@ -78,6 +84,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'bank accounts',
     query: pageQuery,
     success: 200,
+    response: responses.accounts,
     access: 'read',
   },
   {
@@ -99,6 +106,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'statements',
     query: dateRangeQuery,
     success: 200,
+    response: responses.statementDays,
     access: 'read',
   },
   {
@@ -110,6 +118,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'statements',
     query: transactionsQuery,
     success: 200,
+    response: responses.entries,
     access: 'read',
   },
   {
@@ -121,6 +130,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     body: createConnectionBody,
     success: 201,
+    response: responses.connection,
     access: 'write',
   },
   {
@@ -131,6 +141,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'A connection and its onboarding status',
     tag: 'connections',
     success: 200,
+    response: responses.connection,
     access: 'read',
   },
   {
@@ -141,6 +152,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Confirm that the signed-in person may represent the company',
     tag: 'connections',
     success: 200,
+    response: responses.connection,
     access: 'write',
   },
   {
@@ -152,6 +164,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     body: setConnectionAccountsBody,
     success: 200,
+    response: responses.connection,
     access: 'write',
   },
   {
@@ -162,6 +175,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Activate the reviewed connection',
     tag: 'connections',
     success: 200,
+    response: responses.connection,
     access: 'write',
   },
   {
@@ -172,6 +186,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Revoke the connection',
     tag: 'connections',
     success: 200,
+    response: responses.connection,
     access: 'write',
   },
   {
@@ -183,6 +198,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     body: createPaymentBatchBody,
     success: 201,
+    response: responses.batch,
     access: 'write',
   },
   {
@@ -194,6 +210,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     query: pageQuery,
     success: 200,
+    response: responses.batches,
     access: 'read',
   },
   {
@@ -205,6 +222,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     query: pageQuery,
     success: 200,
+    response: responses.batchStatus,
     access: 'read',
   },
   {
@@ -215,6 +233,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Preview: totals, instant vs SEPA, issues per line, possible duplicates',
     tag: 'payment batches',
     success: 200,
+    response: responses.batchSummary,
     access: 'read',
   },
   {
@@ -226,6 +245,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     query: pageQuery,
     success: 200,
+    response: responses.payments,
     access: 'read',
   },
   {
@@ -238,6 +258,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: confirmPaymentBatchBody,
     idempotencyKey: true,
     success: 202,
+    response: responses.batch,
     access: 'write',
     startsWorkflow: true,
   },
@@ -249,6 +270,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Cancel a batch before it is sent',
     tag: 'payment batches',
     success: 200,
+    response: responses.batch,
     access: 'write',
   },
   {
@@ -260,6 +282,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'notifications',
     body: createSubscriptionBody,
     success: 201,
+    response: responses.subscription,
     access: 'write',
   },
   {
@@ -270,6 +293,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'List notification subscriptions',
     tag: 'notifications',
     success: 200,
+    response: responses.subscriptions,
     access: 'read',
   },
   {

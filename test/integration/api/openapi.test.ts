@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutesOf } from '../../../infra/local/api-routes.ts';
 import { synthesizeConnectorTemplate } from '../../../infra/local/synthesize.ts';
 import { apiRoutes } from '../../../shared/api/routes.ts';
-import { coopIbans, paymentLine, startApi } from './harness.ts';
+import { coopIbans, onboard, paymentLine, startApi } from './harness.ts';
 
 type Document = {
   openapi: string;
@@ -126,6 +126,70 @@ describe('OpenAPI document', () => {
       expect(Boolean(operation?.requestBody)).toBe(Boolean(route.body));
       const header = operation?.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
       expect(Boolean(header)).toBe(Boolean(route.idempotencyKey));
+    }
+  });
+
+  it('models every success body with a named schema, and real answers match it', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema({ ...(document as object), $id: 'openapi.json' });
+    const answerSchema = (method: string, path: string, status: number) => {
+      const operation = document.paths[path]?.[method] as unknown as {
+        responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+      };
+      const ref = operation.responses[String(status)]?.content?.['application/json']?.schema.$ref;
+      expect(ref, `${method} ${path}`).toMatch(/^#\/components\/schemas\/\w+$/);
+      return ajv.compile({ $ref: `openapi.json${ref}` });
+    };
+    for (const route of apiRoutes) {
+      if (route.success !== 204) answerSchema(route.method.toLowerCase(), route.path, route.success);
+    }
+
+    const admin = api.as({
+      companyId: 'schema-co',
+      userId: 'sam',
+      personalCode: '38001010001',
+      roles: ['admin', 'payer'],
+    });
+    const { connectionId } = await onboard(admin, { iban: coopIbans[2] });
+    const created = await admin.call<{ id: string }>('POST', '/v1/payment-batches', {
+      debtorAccountId: coopIbans[2],
+      payments: [paymentLine(), paymentLine({ creditorIban: 'EE00 bad' })],
+    });
+    const subscription = await admin.call('POST', '/v1/notification-subscriptions', {
+      channel: 'email',
+      address: 'ops@example.com',
+    });
+    expect(subscription.status).toBe(201);
+    const batchId = created.body.id;
+    const calls: [string, string, string][] = [
+      ['GET', '/v1/banks', '/v1/banks'],
+      ['GET', '/v1/bank-accounts', '/v1/bank-accounts'],
+      ['GET', '/v1/connections/{connectionId}', `/v1/connections/${connectionId}`],
+      ['GET', '/v1/payment-batches', '/v1/payment-batches'],
+      ['GET', '/v1/payment-batches/{batchId}', `/v1/payment-batches/${batchId}`],
+      ['GET', '/v1/payment-batches/{batchId}/summary', `/v1/payment-batches/${batchId}/summary`],
+      ['GET', '/v1/payment-batches/{batchId}/payments', `/v1/payment-batches/${batchId}/payments`],
+      [
+        'GET',
+        '/v1/bank-accounts/{accountId}/statement-days',
+        `/v1/bank-accounts/${coopIbans[2]}/statement-days`,
+      ],
+      ['GET', '/v1/bank-accounts/{accountId}/transactions', `/v1/bank-accounts/${coopIbans[2]}/transactions`],
+      ['GET', '/v1/notification-subscriptions', '/v1/notification-subscriptions'],
+      ['POST', '/v1/payment-batches/{batchId}/cancel', `/v1/payment-batches/${batchId}/cancel`],
+    ];
+    const answers: { route: string; status: number; body: unknown }[] = [
+      { route: 'POST /v1/payment-batches', status: created.status, body: created.body },
+      { route: 'POST /v1/notification-subscriptions', status: subscription.status, body: subscription.body },
+    ];
+    for (const [method, template, path] of calls) {
+      const answer = await admin.call(method, path);
+      answers.push({ route: `${method} ${template}`, status: answer.status, body: answer.body });
+    }
+    for (const { route, status, body } of answers) {
+      const [method, path] = route.split(' ') as [string, string];
+      const validate = answerSchema(method.toLowerCase(), path, status);
+      expect(validate(body), `${route}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
 });
