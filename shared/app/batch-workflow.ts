@@ -647,7 +647,7 @@ export async function publishStatusChanges(
     const last = payment.statusHistory.at(-1);
     return {
       type: 'PaymentStatusChanged',
-      eventId: `${payment.endToEndId}:${payment.status}`,
+      eventId: `payment-status:${payment.batchId}:${payment.paymentId}:${payment.status}`,
       companyId: payment.companyId,
       occurredAt: last?.at ?? new Date().toISOString(),
       detail: {

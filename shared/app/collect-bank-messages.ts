@@ -79,9 +79,10 @@ export async function collectBankMessages(
       break;
     }
     if (claim.kind === 'done') {
-      await deps.bank.acknowledge(message.responseId);
       run.alreadyDone += 1;
-      continue;
+      if (await acknowledge(deps, message.responseId)) continue;
+      run.stoppedBecause = 'retry-later';
+      break;
     }
     try {
       const outcome = await processOne(deps, message);
@@ -116,7 +117,10 @@ export async function collectBankMessages(
       run.quarantined += 1;
     }
     // Acknowledge only now: the effects (or the quarantine record) are durable.
-    await deps.bank.acknowledge(message.responseId);
+    if (!(await acknowledge(deps, message.responseId))) {
+      run.stoppedBecause = 'retry-later';
+      break;
+    }
   }
   run.overdueNotified = await notifyOverdueSigning(deps);
   return run;
@@ -139,6 +143,23 @@ async function processOne(deps: CollectorDependencies, message: BankMessage) {
     companyId,
     endUser: message.endUser,
   });
+}
+
+/**
+ * A failed acknowledgement is harmless: the message is archived as done, so its redelivery is only
+ * acknowledged again. The run stops; the next one continues.
+ */
+async function acknowledge(deps: CollectorDependencies, responseId: string): Promise<boolean> {
+  try {
+    await deps.bank.acknowledge(responseId);
+    return true;
+  } catch (error) {
+    deps.log?.('acknowledging a bank message failed; it will be redelivered', {
+      responseId,
+      error: error instanceof Error ? error.name : 'Error',
+    });
+    return false;
+  }
 }
 
 /** The bank refusing our certificate or authentication needs people at once; outages only when they persist. */

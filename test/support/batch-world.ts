@@ -1,7 +1,8 @@
 // A whole connector for workflow tests: DynamoDB Local (own table), the bank simulator over HTTPS + mTLS with a
 // manual clock, the synthesized state machine on manual timers, the real handlers, and an onboarded company.
-import { ManualTimers } from '../../infra/local/workflow/timers.ts';
+
 import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { ManualTimers } from '../../infra/local/workflow/timers.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
 import type { StoredPayment, StoredPaymentBatch } from '../../shared/app/ports.ts';
 import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../contract/bank-harness.ts';
@@ -82,9 +83,14 @@ export async function startBatchWorld(): Promise<BatchWorld> {
       });
       if (draft.status !== 201) throw new Error(`draft refused: ${draft.raw}`);
       keys += 1;
-      const confirmed = await admin.call('POST', `/v1/payment-batches/${draft.body.id}/confirm`, {}, {
-        'idempotency-key': `world-confirm-${keys}-${draft.body.id}`,
-      });
+      const confirmed = await admin.call(
+        'POST',
+        `/v1/payment-batches/${draft.body.id}/confirm`,
+        {},
+        {
+          'idempotency-key': `world-confirm-${keys}-${draft.body.id}`,
+        },
+      );
       if (confirmed.status !== 202) throw new Error(`confirm refused: ${confirmed.raw}`);
       await waitFor(async () => {
         const batch = await world.batch(draft.body.id);
