@@ -5,10 +5,7 @@ export interface BenchCase<State = unknown> {
   tool: string;
   /** Timed repetitions (the median is reported). */
   runs: number;
-  /**
-   * Untimed runs before timing (JIT tier-up, page cache). Default: 1 when `runs` >= 3, else 0 — the
-   * cases timed only once or twice are the multi-second ones, where warm-up is lost in the noise.
-   */
+  /** Untimed runs before timing (JIT tier-up, page cache). Default 0. */
   warmupRuns?: number;
   prepare(): Promise<State> | State;
   /** Returns the number of bytes produced or consumed (for MB/s). */

@@ -8,7 +8,7 @@ const benchCase = mod.cases[Number(indexText)];
 if (!benchCase) throw new Error(`no case ${indexText} in ${file}`);
 
 const state = await benchCase.prepare();
-const warmupRuns = benchCase.warmupRuns ?? (benchCase.runs >= 3 ? 1 : 0);
+const warmupRuns = benchCase.warmupRuns ?? 0;
 for (let i = 0; i < warmupRuns; i++) await benchCase.run(state);
 const times: number[] = [];
 const cpuTimes: number[] = [];
