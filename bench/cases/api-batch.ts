@@ -21,6 +21,8 @@ interface State {
   token: string;
   round: number;
   last: { createMs: number; summaryMs: number; create: string; summary: string; totalRequests: number };
+  /** create + summary of every run, ms (the first run includes DynamoDB Local's JIT warm-up). */
+  totals: number[];
 }
 
 async function call(state: State, method: string, path: string, body?: unknown) {
@@ -42,7 +44,8 @@ export const cases: BenchCase<State>[] = [
   {
     case: `API: create + summarize ${paymentCount} payments`,
     tool: 'handlers + DynamoDB Local',
-    runs: 3,
+    // Five runs, median reported: the machine is shared and DynamoDB Local's JVM warms up over the first run.
+    runs: 5,
     async prepare() {
       const dynamo = await startDynamoDbLocal();
       await createConnectorTable(dynamo.endpoint, 'bench');
@@ -65,6 +68,7 @@ export const cases: BenchCase<State>[] = [
         token,
         round: 0,
         last: { createMs: 0, summaryMs: 0, create: '', summary: '', totalRequests: 0 },
+        totals: [],
       };
       await call(state, 'POST', '/v1/bank-accounts', { iban });
       const { id } = await call(state, 'POST', '/v1/connections', { registryCode: '10000001' });
@@ -102,13 +106,16 @@ export const cases: BenchCase<State>[] = [
         summary: describeCounts(state.counter),
         totalRequests: createRequests + state.counter.total,
       };
+      state.totals.push(state.last.createMs + state.last.summaryMs);
       return Buffer.byteLength(body);
     },
     async check(state) {
       await state.dynamo.stop();
       const { createMs, summaryMs, create, summary, totalRequests } = state.last;
-      const verdict = createMs + summaryMs < 2000 ? 'under 2 s' : 'OVER 2 s';
-      return `${verdict} (last run: create ${createMs} ms, summary ${summaryMs} ms); DynamoDB requests per batch ${totalRequests}: create [${create}], summary [${summary}]`;
+      const sorted = [...state.totals].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      const verdict = median < 2000 ? 'under 2 s' : 'OVER 2 s';
+      return `${verdict} (median ${median} ms; runs ${state.totals.join('/')} ms; last: create ${createMs} ms, summary ${summaryMs} ms); DynamoDB requests per batch ${totalRequests}: create [${create}], summary [${summary}]`;
     },
   },
 ];
