@@ -6,6 +6,7 @@ import { BankConnection } from './constructs/bank-connection.ts';
 import { BatchWorkflow } from './constructs/batch-workflow.ts';
 import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
+import { Operations } from './constructs/operations.ts';
 import { Statements } from './constructs/statements.ts';
 import type { WorkerResources } from './constructs/worker-access.ts';
 import type { StageConfig } from './stage-config.ts';
@@ -56,6 +57,8 @@ export class ConnectorStack extends Stack {
     });
     this.statements = new Statements(this, 'Statements', {
       table: this.data.table,
+      deadLetterQueue: this.bankConnection.deadLetters,
+      dailyRequestTime: config.statements.dailyRequestTime,
       environment: workerResources.environment,
       clientCertificate: this.bankConnection.clientCertificate,
       notificationTopic: this.notifications.customerTopic,
@@ -69,6 +72,15 @@ export class ConnectorStack extends Stack {
       },
       auth: config.auth,
       throttle: config.throttle,
+    });
+
+    new Operations(this, 'Operations', {
+      operationsTopic: this.notifications.operationsTopic,
+      batchStateMachine: this.batchWorkflow.stateMachine,
+      collector: collector.function,
+      collectorLogGroup: collector.logGroup,
+      deadLetterQueues: [this.bankConnection.deadLetters],
+      namespace: 'CoopPankConnector',
     });
 
     acknowledgeReviewedFindings(this);

@@ -34,6 +34,14 @@ export const stageConfigSchema = z.object({
       maxPaymentsPerMessage: z.number().int().positive().default(1500),
     })
     .prefault({}),
+  statements: z
+    .object({
+      dailyRequestTime: z
+        .string()
+        .regex(/^\d{2}:\d{2}$/)
+        .default('06:00'),
+    })
+    .prefault({}),
   operations: z
     .object({
       emails: z.array(z.email()).default([]),

@@ -2,6 +2,7 @@
 // (S3), and the bank message collector that drains the bank's queue every minute.
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -69,6 +70,11 @@ export class BankConnection extends Construct {
       memorySize: 1024,
     });
     grantWorker(collector.function, resources, { bank: true, archive: true, events: true, notify: true });
+    // The workflow's right-after-submission nudge is asynchronous: a failure lands in the dead-letter queue.
+    collector.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.deadLetters),
+    });
     new Schedule(this, 'EveryMinute', {
       description: 'Collect bank messages every minute',
       schedule: ScheduleExpression.rate(Duration.minutes(1)),

@@ -22,6 +22,7 @@ export interface ConnectorFunctionProps {
 
 export class ConnectorFunction extends Construct {
   readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
     super(scope, id);
@@ -40,7 +41,12 @@ export class ConnectorFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: `coop-pank-connector-${props.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'CoopPankConnector',
+        ...props.environment,
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -51,6 +57,7 @@ export class ConnectorFunction extends Construct {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    this.logGroup = logGroup;
     (this.function.node.defaultChild as CfnFunction).addMetadata(localEntryMetadataKey, entry);
   }
 }

@@ -6,6 +6,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/app.ts';
+import { stateMachinesOf } from '../../infra/local/state-machine-definition.ts';
+import type { CloudFormationTemplate } from '../../infra/local/synthesize.ts';
 
 describe('connector stack', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -84,5 +86,74 @@ describe('connector stack', () => {
     expect(topics.length).toBeGreaterThanOrEqual(2);
     for (const topic of topics) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() });
+  });
+
+  it('alarms the operations topic on workflow failures, collector errors, dead letters and bank authentication errors', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const byMetric = (name: string) => alarms.filter((alarm) => alarm.Properties.MetricName === name);
+    expect(byMetric('ExecutionsFailed')).toHaveLength(1);
+    expect(byMetric('ExecutionsTimedOut')).toHaveLength(1);
+    expect(byMetric('Errors')).toHaveLength(1);
+    expect(byMetric('ApproximateNumberOfMessagesVisible').length).toBeGreaterThanOrEqual(1);
+    expect(byMetric('BankAuthenticationErrors')).toHaveLength(1);
+    const operationsTopic = Object.entries(template.findResources('AWS::SNS::Topic')).find(
+      ([, topic]) => topic.Properties.DisplayName === 'Coop Pank connector operations',
+    )?.[0];
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: operationsTopic }]);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: Match.stringLikeRegexp('BankAuthenticationError'),
+    });
+  });
+
+  it('schedules the daily statements at 06:00 Europe/Tallinn and the collector every minute, both with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Tallinn',
+      Target: Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } }),
+    });
+  });
+
+  it('waits for the bank with task tokens, the signing deadline as timeout, and retries only named errors', () => {
+    const [machine] = stateMachinesOf(template.toJSON() as CloudFormationTemplate);
+    const states = (machine?.definition.States ?? {}) as Record<string, Record<string, unknown>>;
+    const awaitExecution = states.AwaitAuthorizationAndExecution;
+    expect(awaitExecution?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(awaitExecution?.TimeoutSeconds).toBe(5 * 24 * 3600);
+    expect(states.AwaitBankAcknowledgement?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    for (const [name, state] of Object.entries(states)) {
+      for (const retry of (state.Retry ?? []) as Array<{ ErrorEquals: string[] }>) {
+        expect(retry.ErrorEquals, `${name} retries`).not.toContain('States.ALL');
+      }
+    }
+    // Every failure path records the outcome: each task that can fail is caught into RecordFailure.
+    for (const name of [
+      'SubmitToBank',
+      'AwaitBankAcknowledgement',
+      'AwaitAuthorizationAndExecution',
+      'Finalize',
+    ]) {
+      const catches = (states[name]?.Catch ?? []) as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catches.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next, name).toBe('RecordFailure');
+    }
+  });
+
+  it('archives raw bank messages in an encrypted, versioned, private bucket', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+    });
+    template.resourceCountIs('AWS::Events::EventBus', 1);
   });
 });
