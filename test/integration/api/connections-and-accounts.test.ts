@@ -1,7 +1,7 @@
 // Onboarding through the API: banks, bank accounts, connections with representation checks (register and
 // bank agreement), permissions, activation and revocation; statements read side; notification subscriptions.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, coopIbans, creditorIbans, startApi } from './harness.ts';
+import { coopIbans, creditorIbans, startApi } from './harness.ts';
 
 type Connection = {
   id: string;
