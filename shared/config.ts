@@ -117,6 +117,20 @@ export const registrySection = section(
   },
 );
 
+/** Daily statements: how far back missing days are asked for, request size, when a missing day is notified. */
+export const statementSection = section(
+  z.object({
+    backfillDays: z.coerce.number().int().min(1).max(92).default(31),
+    maxDaysPerRequest: z.coerce.number().int().min(1).max(92).default(31),
+    notifyAfterAttempts: z.coerce.number().int().min(1).default(3),
+  }),
+  {
+    backfillDays: 'STATEMENT_BACKFILL_DAYS',
+    maxDaysPerRequest: 'STATEMENT_MAX_DAYS_PER_REQUEST',
+    notifyAfterAttempts: 'STATEMENT_NOTIFY_AFTER_ATTEMPTS',
+  },
+);
+
 export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
 export type WorkerConfig = z.infer<typeof workerSection.schema>;
 export type AuthConfig = z.infer<typeof authSection.schema>;
@@ -154,3 +168,4 @@ export const loadConfig = (): RuntimeConfig => load(runtimeSection);
 export const loadAuthConfig = (): AuthConfig => load(authSection);
 export const loadRegistryConfig = (): RegistrySettings => load(registrySection);
 export const loadWorkerConfig = (): WorkerConfig => load(workerSection);
+export const loadStatementConfig = () => load(statementSection);

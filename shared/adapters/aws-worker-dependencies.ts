@@ -10,12 +10,11 @@ import type { CollectorDependencies } from '../app/collect-bank-messages.ts';
 import type { AppDependencies } from '../app/context.ts';
 import { paymentStatusProcessor } from '../app/payment-status.ts';
 import type { StatementDependencies } from '../app/statements/ports.ts';
-import { statementSettingsSection } from '../app/statements/settings.ts';
 import { statementProcessors } from '../app/statements/statement-processors.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
 import { parseBankGatewayConfig } from '../bank/config.ts';
 import { createHttpBankGateway } from '../bank/http-bank-gateway.ts';
-import { loadConfig, loadWorkerConfig, parseSection } from '../config.ts';
+import { loadConfig, loadStatementConfig, loadWorkerConfig } from '../config.ts';
 import { createLogger } from '../observability.ts';
 import { awsDependencies, useBankGateway } from './aws-dependencies.ts';
 import { connectOnFirstUse, credentialsFromSecret } from './bank/secret-credentials.ts';
@@ -85,7 +84,7 @@ export function awsWorkerDependencies(): WorkerDependencies {
           ? defaultBatchWorkflowSettings.signingOverdue
           : { kind: 'after', minutes: worker.signingOverdue },
     },
-    settings: parseSection(statementSettingsSection, process.env),
+    settings: loadStatementConfig(),
     collector: { budgetMs: worker.collectorBudgetMs },
     log: (line, details) => logger.info(line, { ...details }),
   };

@@ -4,5 +4,4 @@ export * from './camt-entries.ts';
 export * from './daily-statement-requests.ts';
 export * from './payment-bookings.ts';
 export * from './ports.ts';
-export * from './settings.ts';
 export * from './statement-processors.ts';
