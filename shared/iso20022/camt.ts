@@ -1,10 +1,10 @@
 // camt.052 / camt.053 / camt.054 reader for every version in the corpus (.001.02 to .001.14). One streaming
-// pass with saxes builds a small tree per entry (and per statement header) and maps it to domain terms,
-// so a 190 MB statement is read in bounded memory. The same reader backs the whole-document parsers.
+// pass with our byte tokenizer (`xml-tokenizer.ts`) builds a small tree per entry (and per statement header)
+// and maps it to domain terms, so a 190 MB statement is read in bounded memory. The same reader backs the
+// whole-document parsers.
 // Invariants (opening + credits − debits = closing, TxsSummry) become findings, never exceptions.
 
 import { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
 import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
 import { detectMessageType, sniffRoot } from './detect.ts';
 import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
@@ -25,6 +25,16 @@ import type {
   TransactionsSummary,
 } from './types.ts';
 import { Cursor, checkNoDoctype, DEFAULT_MAX_BYTES, type XmlObject, type XmlValue } from './xml.ts';
+import {
+  TOKEN_CDATA,
+  TOKEN_CLOSE,
+  TOKEN_EOF,
+  TOKEN_NONE,
+  TOKEN_OPEN,
+  TOKEN_TEXT,
+  XmlSyntaxError,
+  XmlTokenizer,
+} from './xml-tokenizer.ts';
 
 type CamtFamily = 'camt.052' | 'camt.053' | 'camt.054';
 
@@ -491,9 +501,26 @@ interface Frame {
   hasAttributes: boolean;
 }
 
+const LOCAL_NAMES = new Map<string, string>();
+/** The name without its prefix; memoised, so the same (interned) string comes back for every tag. */
 function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
+  let local = LOCAL_NAMES.get(name);
+  if (local === undefined) {
+    const colon = name.indexOf(':');
+    local = colon < 0 ? name : name.slice(colon + 1);
+    if (LOCAL_NAMES.size < 10_000) LOCAL_NAMES.set(name, local);
+  }
+  return local;
+}
+
+const ATTRIBUTE_KEYS = new Map<string, string>();
+function attributeKey(name: string): string {
+  let key = ATTRIBUTE_KEYS.get(name);
+  if (key === undefined) {
+    key = `@_${localName(name)}`;
+    if (ATTRIBUTE_KEYS.size < 10_000) ATTRIBUTE_KEYS.set(name, key);
+  }
+  return key;
 }
 
 /**
@@ -501,11 +528,15 @@ function localName(name: string): string {
  * Depth 0 = Document, 1 = message element, 2 = GrpHdr / Stmt, 3 = Stmt children (Ntry...).
  */
 export class CamtReader {
-  private readonly parser: SaxesParser<{ xmlns: false; position: false }>;
+  private readonly tokenizer = new XmlTokenizer();
   private readonly stack: Frame[] = [];
   private detected: DetectedMessageType | undefined;
   private family: CamtFamily | undefined;
   private head = '';
+  private readonly headChunks: Uint8Array[] = [];
+  private readonly headDecoder = new TextDecoder('utf-8', { fatal: false });
+  /** A high surrogate that ended the previous string chunk (its pair is in the next one). */
+  private pendingSurrogate = '';
   private bytes = 0;
   private readonly maxBytes: number;
   private readonly expected: CamtFamily | undefined;
@@ -524,30 +555,6 @@ export class CamtReader {
     this.emit = emit;
     this.maxBytes = options.maxBytes ?? options.defaultMaxBytes ?? DEFAULT_STREAM_MAX_BYTES;
     this.expected = options.expect;
-    this.parser = new SaxesParser({ xmlns: false, position: false });
-    this.parser.on('doctype', () => {
-      throw new UnsafeDocumentError('documents with a DOCTYPE are refused (entity expansion risk)', {
-        messageType: this.messageType,
-      });
-    });
-    this.parser.on('opentag', (tag) => this.open(tag.name, tag.attributes as Record<string, string>));
-    this.parser.on('text', (text) => {
-      const top = this.stack[this.stack.length - 1];
-      // Whitespace between child elements is irrelevant; skipping it keeps containers cheap.
-      if (top && !top.hasChildren) top.text += text;
-    });
-    this.parser.on('cdata', (text) => {
-      const top = this.stack[this.stack.length - 1];
-      if (top) top.text += text;
-    });
-    this.parser.on('closetag', () => this.close_());
-    this.parser.on('error', (error) => {
-      throw new Iso20022ParseError(`not well-formed XML: ${error.message}`, {
-        messageType: this.messageType,
-        path: this.currentPath(),
-        cause: error,
-      });
-    });
   }
 
   get messageType(): string {
@@ -558,36 +565,55 @@ export class CamtReader {
     return this.stack.map((frame) => frame.name).join('/');
   }
 
-  /** Feeds a chunk of the document. */
-  write(chunk: string): this {
-    this.bytes += chunk.length;
+  /** Feeds a chunk of the document (UTF-8 bytes, or text). */
+  write(chunk: string | Uint8Array): this {
+    let bytes: Uint8Array;
+    if (typeof chunk === 'string') {
+      let text = this.pendingSurrogate + chunk;
+      this.pendingSurrogate = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        this.pendingSurrogate = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      bytes = Buffer.from(text, 'utf8');
+    } else {
+      bytes = chunk;
+    }
+    this.bytes += bytes.length;
     if (this.bytes > this.maxBytes) {
       throw new UnsafeDocumentError(`document is larger than the limit of ${this.maxBytes} bytes`, {
         messageType: this.messageType,
       });
     }
     if (!this.detected) {
-      this.head += chunk;
+      this.headChunks.push(bytes);
+      this.head += this.headDecoder.decode(bytes, { stream: true });
       const root = sniffRoot(this.head);
       if (!root?.messageElement && this.head.length < 65_536) return this;
       this.detect(this.head);
-      const head = this.head;
       this.head = '';
-      this.parser.write(head);
+      for (const held of this.headChunks.splice(0)) this.feed(held);
       return this;
     }
-    this.parser.write(chunk);
+    this.feed(bytes);
     return this;
   }
 
   /** Ends the document; throws when it is truncated. */
   close(): void {
-    if (!this.detected) {
-      this.detect(this.head);
-      this.parser.write(this.head);
-      this.head = '';
+    if (this.pendingSurrogate) {
+      const lone = this.pendingSurrogate;
+      this.pendingSurrogate = '';
+      this.write(Buffer.from(lone, 'utf8'));
     }
-    this.parser.close();
+    if (!this.detected) {
+      this.detect(this.head + this.headDecoder.decode());
+      this.head = '';
+      for (const held of this.headChunks.splice(0)) this.feed(held);
+    }
+    this.tokenizer.finish();
+    this.drain();
     if (this.stack.length > 0 || this.detected === undefined) {
       throw new Iso20022ParseError('document ended early', {
         messageType: this.messageType,
@@ -599,6 +625,45 @@ export class CamtReader {
       this.emitHeader(
         new Cursor({}, this.messageType, `Document/${MESSAGE_ELEMENT[this.family as CamtFamily]}/GrpHdr`),
       );
+    }
+  }
+
+  private feed(bytes: Uint8Array): void {
+    this.tokenizer.push(bytes);
+    this.drain();
+  }
+
+  private drain(): void {
+    const tokenizer = this.tokenizer;
+    try {
+      for (;;) {
+        const token = tokenizer.next();
+        if (token === TOKEN_OPEN) {
+          this.open(tokenizer);
+        } else if (token === TOKEN_CLOSE) {
+          this.close_();
+        } else if (token === TOKEN_TEXT) {
+          const top = this.stack[this.stack.length - 1];
+          // Whitespace between child elements is irrelevant; skipping it keeps containers cheap. Leading
+          // blanks of a leaf are trimmed anyway.
+          if (top && !top.hasChildren && !(tokenizer.blank && top.text === '')) top.text += tokenizer.text();
+        } else if (token === TOKEN_CDATA) {
+          const top = this.stack[this.stack.length - 1];
+          if (top) top.text += tokenizer.text();
+        } else if (token === TOKEN_NONE || token === TOKEN_EOF) {
+          return;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof XmlSyntaxError)) throw error;
+      if (error.doctype) {
+        throw new UnsafeDocumentError(error.message, { messageType: this.messageType, cause: error });
+      }
+      throw new Iso20022ParseError(`not well-formed XML: ${error.message}`, {
+        messageType: this.messageType,
+        path: this.currentPath(),
+        cause: error,
+      });
     }
   }
 
@@ -621,13 +686,14 @@ export class CamtReader {
     this.family = detected.type;
   }
 
-  private open(rawName: string, attributes: Record<string, string>): void {
-    const name = localName(rawName);
+  private open(tokenizer: XmlTokenizer): void {
+    const name = localName(tokenizer.name);
     const object: XmlObject = {};
     let hasAttributes = false;
-    for (const key in attributes) {
+    for (let k = 0; k < tokenizer.attributeCount; k++) {
+      const key = tokenizer.attributeNames[k] as string;
       if (key === 'xmlns' || key.startsWith('xmlns:') || key.startsWith('xsi:')) continue;
-      object[`@_${localName(key)}`] = attributes[key] ?? '';
+      object[attributeKey(key)] = tokenizer.attributeValues[k] as string;
       hasAttributes = true;
     }
     const parent = this.stack[this.stack.length - 1];
@@ -842,22 +908,17 @@ export type CamtSource =
   | AsyncIterable<string | Buffer | Uint8Array>
   | Iterable<string | Buffer | Uint8Array>;
 
-async function* chunksOf(source: CamtSource): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+async function* chunksOf(source: CamtSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string') {
+    // The reader keeps a high surrogate split off at a slice boundary for the next slice.
     for (let i = 0; i < source.length; i += 1 << 20) yield source.slice(i, i + (1 << 20));
     return;
   }
   if (source instanceof Uint8Array) {
-    yield decoder.decode(source);
+    yield source;
     return;
   }
-  const iterable = source as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
-  for await (const chunk of iterable) {
-    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
+  yield* source as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 }
 
 /**
