@@ -158,6 +158,16 @@ export function decodeEntitiesStrict(text: string): string {
   return out + text.slice(last);
 }
 
+function stripPrefix(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** The internalised copy of a string (what V8 uses for property keys), via an object key round trip. */
+function internalised(text: string): string {
+  return Object.keys({ [text]: 0 })[0] ?? text;
+}
+
 const CRLF = /\r\n?/g;
 const ATTR_WS = /\r\n|[\r\n\t]/g;
 const INTERN_SIZE = 2048;
@@ -167,6 +177,8 @@ const EMPTY = Buffer.alloc(0) as FastBuffer;
 export class XmlTokenizer {
   /** Name of the element of the last OPEN or CLOSE token (prefix included). */
   name = '';
+  /** OPEN: `name` without its namespace prefix. */
+  localName = '';
   /** OPEN: the element was written `<a/>`; its CLOSE token follows. */
   selfClosing = false;
   /** OPEN: attribute names and values, `attributeCount` of them are valid (arrays are reused). */
@@ -198,6 +210,9 @@ export class XmlTokenizer {
   private scanned = 0;
   private scanFlags = 0;
   private readonly internKeys: (string | undefined)[] = new Array(INTERN_SIZE).fill(undefined);
+  private readonly internLocal: string[] = new Array(INTERN_SIZE).fill('');
+  /** Local name of the last `intern` result. */
+  private lastLocal = '';
 
   /** Element names currently open, outermost first. */
   get openElements(): readonly string[] {
@@ -331,8 +346,7 @@ export class XmlTokenizer {
     if (flags & (T_AMP | T_GT)) {
       // Validate now, whether or not the consumer reads this text.
       const bad = flags & T_GT ? buf.indexOf(CDATA_CLOSE, i) : -1;
-      if (bad >= 0 && bad < j)
-        throw new XmlSyntaxError('"]]>" is not allowed in text');
+      if (bad >= 0 && bad < j) throw new XmlSyntaxError('"]]>" is not allowed in text');
       this.textValue = this.decodeText();
     }
     return TOKEN_TEXT;
@@ -355,7 +369,12 @@ export class XmlTokenizer {
     return j < end ? j : -1;
   }
 
-  /** The interned string for the name bytes [start, stop). */
+  /**
+   * The interned string for the name bytes [start, stop); sets `lastLocal` to the name without prefix.
+   * Names repeat (a statement has a few dozen distinct ones), so a small direct-mapped cache keyed by a
+   * hash of the bytes returns the same internalised string every time: no allocation per tag, and fast
+   * property access when the name becomes an object key.
+   */
   private intern(buf: FastBuffer, start: number, stop: number): string {
     let hash = stop - start;
     let high = 0;
@@ -364,16 +383,26 @@ export class XmlTokenizer {
       hash = (Math.imul(hash, 31) + b) | 0;
       high |= b;
     }
-    if (high >= 0x80) return buf.utf8Slice(start, stop);
+    if (high >= 0x80) {
+      const name = buf.utf8Slice(start, stop);
+      this.lastLocal = stripPrefix(name);
+      return name;
+    }
     const slot = (hash ^ (hash >>> 11)) & (INTERN_SIZE - 1);
     const cached = this.internKeys[slot];
     if (cached !== undefined && cached.length === stop - start) {
       let k = 0;
       while (k < cached.length && cached.charCodeAt(k) === buf[start + k]) k++;
-      if (k === cached.length) return cached;
+      if (k === cached.length) {
+        this.lastLocal = this.internLocal[slot] as string;
+        return cached;
+      }
     }
-    const name = buf.latin1Slice(start, stop);
+    const name = internalised(buf.latin1Slice(start, stop));
+    const local = internalised(stripPrefix(name));
     this.internKeys[slot] = name;
+    this.internLocal[slot] = local;
+    this.lastLocal = local;
     return name;
   }
 
@@ -383,6 +412,7 @@ export class XmlTokenizer {
     let j = this.nameEnd(buf, i + 2, end);
     if (j < 0) return this.incomplete('a start tag');
     const name = this.intern(buf, i + 1, j);
+    this.localName = this.lastLocal;
     if (this.depth === 0 && this.rootSeen)
       throw new XmlSyntaxError(`a second root element <${name}> after the first one`);
     let count = 0;
@@ -545,5 +575,4 @@ export class XmlTokenizer {
     this.pos = close + 2;
     return SKIPPED;
   }
-
 }

@@ -271,11 +271,18 @@ export class Cursor {
   /** Text at a child path, undefined when missing or empty. Walks raw nodes: no cursor allocation. */
   str(path: string): string | undefined {
     let node: XmlValue | undefined = this.node;
-    for (const name of splitPath(path)) {
+    if (path.indexOf('/') < 0) {
       if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
-      const value: XmlValue | undefined = node[name];
+      const value: XmlValue | undefined = node[path];
       node = Array.isArray(value) ? value[0] : value;
       if (node === undefined) return undefined;
+    } else {
+      for (const name of splitPath(path)) {
+        if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+        const value: XmlValue | undefined = node[name];
+        node = Array.isArray(value) ? value[0] : value;
+        if (node === undefined) return undefined;
+      }
     }
     const text =
       typeof node === 'string'
