@@ -292,13 +292,19 @@ export async function submitBatch(
     // Record the attempt before sending: after a crash we know the outcome of this attempt is unknown.
     batch = await updateSubmission(deps, batch, submission.messageId, { attempts: submission.attempts + 1 });
     await markPayments(deps, partPayments, 'sent', (payment) => payment.status === 'pending');
-    const receipt = await deps.bank.submitPayments({
-      endUser,
-      batch: pain001For(batch, submission, payments, debtorName ?? batch.companyId, deps.batchSettings),
-    });
-    batch = await recordAcceptance(deps, batch, submission.messageId, {
-      ...(receipt.requestId ? { requestId: receipt.requestId } : {}),
-    });
+    let requestId: string | undefined;
+    try {
+      const receipt = await deps.bank.submitPayments({
+        endUser,
+        batch: pain001For(batch, submission, payments, debtorName ?? batch.companyId, deps.batchSettings),
+      });
+      requestId = receipt.requestId;
+    } catch (error) {
+      // Message ids are ours and deterministic per batch: a duplicate refusal means an earlier attempt of
+      // this very message (whose answer was lost) reached the bank. It is accepted, not failed.
+      if ((error as { name?: string }).name !== 'BankDuplicateMessageError') throw error;
+    }
+    batch = await recordAcceptance(deps, batch, submission.messageId, requestId ? { requestId } : {});
   }
 
   if (batch.status === 'submitting') {
