@@ -1,10 +1,21 @@
 // The local API endpoint: a plain HTTP server that hands every request to the runtime's API Gateway stand-in.
+// An optional `before` handler answers local-only routes first (the docs page, `/local/*` control routes).
 import { createServer, type Server } from 'node:http';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { HttpRequest } from './api-gateway-events.ts';
 import type { LocalRuntime } from './runtime.ts';
+
+/** Answers a request the deployed API does not have, or returns undefined to pass it on to the API. */
+export type LocalRouteHandler = (request: HttpRequest) => Promise<APIGatewayProxyResult | undefined>;
 
 const maxBodyBytes = 10 * 1024 * 1024;
 
-export function startHttpServer(runtime: LocalRuntime, port: number, host = '127.0.0.1'): Promise<Server> {
+export function startHttpServer(
+  runtime: LocalRuntime,
+  port: number,
+  host = '127.0.0.1',
+  options: { before?: LocalRouteHandler } = {},
+): Promise<Server> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -27,13 +38,15 @@ export function startHttpServer(runtime: LocalRuntime, port: number, host = '127
         ]),
       );
       try {
-        const result = await runtime.handleHttp({
+        const httpRequest: HttpRequest = {
           method: request.method ?? 'GET',
           path: url.pathname,
           query: Object.fromEntries(url.searchParams),
           headers,
           ...(chunks.length > 0 ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
-        });
+        };
+        const result =
+          (await options.before?.(httpRequest)) ?? (await runtime.handleHttp(httpRequest));
         response.writeHead(result.statusCode, result.headers as Record<string, string> | undefined);
         response.end(result.body);
       } catch (error) {

@@ -2,6 +2,7 @@
 // machine executed in-process, plus an API Gateway stand-in that routes HTTP requests by the synthesized API.
 
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,7 +60,7 @@ import { type HttpRequest, toProxyEvent } from './api-gateway-events.ts';
 import { apiRoutesOf } from './api-routes.ts';
 import { localRegion } from './dynamodb-local.ts';
 import { stateMachinesOf } from './state-machine-definition.ts';
-import { synthesizeConnectorTemplate } from './synthesize.ts';
+import type { CloudFormationTemplate } from './synthesize.ts';
 import { LocalWorkflowEngine } from './workflow/local-workflow-engine.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -88,6 +89,8 @@ export interface LocalRuntimeOptions {
   statementSettings?: Partial<StatementSettings>;
   /** Where the outbox notifier prints; default: console. */
   print?: (line: string) => void;
+  /** The synthesized connector template (e.g. from the local cache); default: synthesized now. */
+  template?: CloudFormationTemplate;
 }
 
 export interface LocalRuntime {
@@ -109,7 +112,7 @@ type HandlerModule = {
 };
 
 export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
-  const template = synthesizeConnectorTemplate();
+  const template = options.template ?? synthesizeNow();
   const documentClient = createDocumentClient({ region: localRegion, endpoint: options.dynamoDbEndpoint });
   const handlers = new Map<string, Promise<(event: unknown) => Promise<unknown>>>();
   const handlerFor = (entry: string) => {
@@ -231,6 +234,15 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       return problemResponse(new NotFoundError('Route', `${method} ${request.path}`), request.path);
     },
   };
+}
+
+/**
+ * Synthesizes the CDK app now. It is loaded only here (not imported at the top) because importing aws-cdk-lib
+ * takes seconds, and `npm start` passes a cached template instead (template-cache.ts).
+ */
+function synthesizeNow(): CloudFormationTemplate {
+  const load = createRequire(import.meta.url);
+  return (load('./synthesize.ts') as typeof import('./synthesize.ts')).synthesizeConnectorTemplate();
 }
 
 /** Without a configured bank every bank call fails with a clear configuration error. */
