@@ -635,8 +635,26 @@ export class DynamoPaymentBatchRepository implements PaymentBatchRepository {
 }
 
 function batchItem(batch: StoredPaymentBatch): Item {
-  return { pk: keys.company(batch.companyId), sk: keys.batch(batch.batchId), type: 'PaymentBatch', ...batch };
+  return {
+    pk: keys.company(batch.companyId),
+    sk: keys.batch(batch.batchId),
+    type: 'PaymentBatch',
+    ...batch,
+    // The signing watchdog's work list: sent batches not final yet, by the time signing becomes overdue.
+    ...(batch.signingOverdueAt && waitingForSigning.has(batch.status)
+      ? {
+          gsi2pk: keys.awaitingSignature,
+          gsi2sk: `${batch.signingOverdueAt}#${batch.companyId}#${batch.batchId}`,
+        }
+      : {}),
+  };
 }
+
+const waitingForSigning = new Set<StoredPaymentBatch['status']>([
+  'submitted',
+  'acknowledged',
+  'awaiting_signature',
+]);
 
 function chunkedPayment(payment: StoredPayment): ChunkedPayment {
   const { companyId: _company, batchId: _batch, ...rest } = payment;
