@@ -156,28 +156,41 @@ export function el(tag: string, text: string): string {
  * well-formed UTF-16 (no lone surrogates): everything we write went through `stripXmlInvalid` or is ASCII.
  */
 export class Utf8Builder {
-  private buffer: Buffer;
+  private buffer: FastBuffer;
   private length = 0;
+  /** Every piece so far was ASCII (bytes written = UTF-16 units): the result decodes as Latin-1. */
+  private ascii = true;
 
   constructor(expectedBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(Math.max(1024, expectedBytes));
+    this.buffer = Buffer.allocUnsafe(Math.max(1024, expectedBytes)) as FastBuffer;
   }
 
   push(text: string): void {
     // A UTF-16 unit never needs more than 3 UTF-8 bytes.
     if (this.length + text.length * 3 > this.buffer.length) this.grow(text.length * 3);
-    this.length += this.buffer.write(text, this.length, 'utf8');
+    // `utf8Write` is what `Buffer#write` calls after normalising its arguments; ours are always valid.
+    const written = this.buffer.utf8Write(text, this.length, this.buffer.length - this.length);
+    this.length += written;
+    if (written !== text.length) this.ascii = false;
   }
 
   private grow(needed: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + needed));
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + needed)) as FastBuffer;
     this.buffer.copy(next, 0, 0, this.length);
     this.buffer = next;
   }
 
   finish(): string {
-    return this.buffer.toString('utf8', 0, this.length);
+    // Latin-1 decoding of ASCII bytes is a copy; UTF-8 decoding has to validate every byte.
+    return this.ascii ? this.buffer.latin1Slice(0, this.length) : this.buffer.utf8Slice(0, this.length);
   }
+}
+
+/** Node's unchecked Buffer codecs (behind `Buffer#write` / `Buffer#toString`). */
+interface FastBuffer extends Buffer {
+  utf8Write(text: string, offset: number, length: number): number;
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
 }
 
 // ---------------------------------------------------------------------------------------------
