@@ -45,8 +45,7 @@ export function startHttpServer(
           headers,
           ...(chunks.length > 0 ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
         };
-        const result =
-          (await options.before?.(httpRequest)) ?? (await runtime.handleHttp(httpRequest));
+        const result = (await options.before?.(httpRequest)) ?? (await runtime.handleHttp(httpRequest));
         response.writeHead(result.statusCode, result.headers as Record<string, string> | undefined);
         response.end(result.body);
       } catch (error) {

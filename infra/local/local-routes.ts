@@ -33,12 +33,20 @@ export const localRouteList = [
   ['POST', '/local/time/advance', 'move the clock forward {ms | minutes | hours | days | to: ISO instant}'],
   ['POST', '/local/collect', 'run the bank message collector now (until the queue is empty)'],
   ['POST', '/local/statements/request', 'run the daily statement requests now (as the 06:00 schedule)'],
-  ['POST', '/local/batches/{batchId}/sign', 'sign a batch in the simulated bank (Authorization: the company token)'],
+  [
+    'POST',
+    '/local/batches/{batchId}/sign',
+    'sign a batch in the simulated bank (Authorization: the company token)',
+  ],
   ['POST', '/local/incoming-payments', 'book an incoming payment {iban, amount, debtorName, reference?}'],
   ['GET', '/local/notifications', 'notifications sent since start (?type=)'],
   ['GET', '/local/events', 'events published since start (?type=)'],
   ['GET', '/local/executions/{batchId}', 'the batch workflow execution: status and states entered'],
-  ['GET', '/local/end-users/{country}/{registryCode}', 'companies whose active connection routes this end user'],
+  [
+    'GET',
+    '/local/end-users/{country}/{registryCode}',
+    'companies whose active connection routes this end user',
+  ],
 ] as const;
 
 export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
@@ -48,7 +56,9 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
     publicKeys: { [system.issuer.keyId]: system.issuer.publicKeyPem },
   });
   const companyOf = (request: HttpRequest): string => {
-    const header = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization');
+    const header = Object.entries(request.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'authorization',
+    );
     try {
       return authorizerContext(verify((header?.[1] ?? '').replace(/^Bearer\s+/i, ''))).companyId as string;
     } catch {
@@ -59,7 +69,8 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
     if (!request.body?.trim()) return {};
     try {
       const value: unknown = JSON.parse(request.body);
-      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        return value as Record<string, unknown>;
     } catch {
       // fall through
     }
@@ -80,7 +91,9 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
     routes: localRouteList.map(([method, path, what]) => ({ method, path, what })),
   });
 
-  const routes: Array<[string, RegExp, (request: HttpRequest, params: string[]) => Promise<unknown> | unknown]> = [
+  const routes: Array<
+    [string, RegExp, (request: HttpRequest, params: string[]) => Promise<unknown> | unknown]
+  > = [
     ['GET', /^\/local\/?$/, () => info()],
     ['GET', /^\/local\/info$/, () => info()],
     ['GET', /^\/local\/tokens$/, () => ({ companyId: 'local-company', ...system.tokens })],
@@ -89,7 +102,8 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
       /^\/local\/tokens$/,
       (request) => {
         const body = bodyOf(request);
-        const companyId = typeof body.companyId === 'string' && body.companyId ? body.companyId : 'local-company';
+        const companyId =
+          typeof body.companyId === 'string' && body.companyId ? body.companyId : 'local-company';
         const roles = Array.isArray(body.roles) ? body.roles.map(String) : ['admin', 'payer'];
         const token = system.issuer.issue(
           {
@@ -103,14 +117,22 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
         return { companyId, roles, token };
       },
     ],
-    ['GET', /^\/local\/time$/, () => ({ now: system.clock.now().toISOString(), offsetMs: system.clock.offsetMs })],
+    [
+      'GET',
+      /^\/local\/time$/,
+      () => ({ now: system.clock.now().toISOString(), offsetMs: system.clock.offsetMs }),
+    ],
     [
       'POST',
       /^\/local\/time\/advance$/,
       async (request) => {
         const body = bodyOf(request);
         const number = (name: string) => (typeof body[name] === 'number' ? (body[name] as number) : 0);
-        let ms = number('ms') + number('minutes') * 60_000 + number('hours') * 3_600_000 + number('days') * 86_400_000;
+        let ms =
+          number('ms') +
+          number('minutes') * 60_000 +
+          number('hours') * 3_600_000 +
+          number('days') * 86_400_000;
         if (typeof body.to === 'string') {
           const target = new Date(body.to).getTime();
           if (Number.isNaN(target)) throw new LocalProblem(400, '`to` must be an ISO 8601 instant');
@@ -149,7 +171,10 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
         if (!batch) throw new LocalProblem(404, `no batch ${batchId} for company ${companyId}`);
         const messageIds = (batch.submissions ?? []).map((submission) => submission.messageId);
         if (messageIds.length === 0) {
-          throw new LocalProblem(409, `batch ${batchId} has not been sent to the bank yet (status ${batch.status})`);
+          throw new LocalProblem(
+            409,
+            `batch ${batchId} has not been sent to the bank yet (status ${batch.status})`,
+          );
         }
         try {
           return {
@@ -185,7 +210,9 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
             amountMinor,
             debtorName: typeof body.debtorName === 'string' ? body.debtorName : 'Klient OÜ',
             ...(typeof body.debtorIban === 'string' ? { debtorIban: body.debtorIban } : {}),
-            ...(typeof body.reference === 'string' ? { reference: body.reference } : { generateReference: true }),
+            ...(typeof body.reference === 'string'
+              ? { reference: body.reference }
+              : { generateReference: true }),
             ...(typeof body.remittanceText === 'string' ? { remittanceText: body.remittanceText } : {}),
             ...(typeof body.endToEndId === 'string' ? { endToEndId: body.endToEndId } : {}),
           });
@@ -254,7 +281,8 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
       try {
         return json(200, (await handle(request, match.slice(1))) ?? { ok: true });
       } catch (error) {
-        if (error instanceof LocalProblem) return json(error.status, { status: error.status, detail: error.message });
+        if (error instanceof LocalProblem)
+          return json(error.status, { status: error.status, detail: error.message });
         return json(500, { status: 500, detail: (error as Error).message });
       }
     }

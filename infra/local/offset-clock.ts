@@ -111,15 +111,18 @@ export class OffsetTimers implements Timers {
     if (!timer) return;
     clearTimeout(timer.handle);
     const remaining = Math.max(0, timer.at - this.#clock.now().getTime());
-    timer.handle = setTimeout(() => {
-      if (this.#pending.get(id) !== timer) return;
-      if (timer.at > this.#clock.now().getTime()) {
-        this.#arm(id);
-        return;
-      }
-      this.#pending.delete(id);
-      timer.fire();
-    }, Math.min(remaining, maxDelayMs));
+    timer.handle = setTimeout(
+      () => {
+        if (this.#pending.get(id) !== timer) return;
+        if (timer.at > this.#clock.now().getTime()) {
+          this.#arm(id);
+          return;
+        }
+        this.#pending.delete(id);
+        timer.fire();
+      },
+      Math.min(remaining, maxDelayMs),
+    );
     timer.handle.unref?.();
   }
 }

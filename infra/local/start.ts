@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   });
   const number = (name: string, value: string) => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a whole number, got ${value}`);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new Error(`--${name} must be a whole number, got ${value}`);
     return parsed;
   };
   if (values.fresh) console.log('Wiping local data (--fresh)…');

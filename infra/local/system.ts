@@ -5,24 +5,29 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { keys } from '../../shared/adapters/dynamodb/table-schema.ts';
+import { keys, tableSchema } from '../../shared/adapters/dynamodb/table-schema.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
 import type { DailyRunOutcome } from '../../shared/app/statements/daily-statement-requests.ts';
 import type { LocalIssuer } from '../../shared/auth/local-issuer.ts';
 import { addDays, tallinnDate, tallinnInstant } from '../../shared/domain/calendar.ts';
 import type { BankSimulator } from './bank-simulator/simulator.ts';
-import { assertJavaAvailable, type DynamoDbLocal, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  assertJavaAvailable,
+  createConnectorTable,
+  type DynamoDbLocal,
+  localDynamoClient,
+  localRegion,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { startHttpServer } from './http-server.ts';
 import { createLocalRoutes } from './local-routes.ts';
 import { OffsetClock, OffsetTimers, readClockOffset, writeClockOffset } from './offset-clock.ts';
 import { loadOrCreateIssuer } from './persistent-issuer.ts';
 import type { LocalRuntime } from './runtime.ts';
 import { loadConnectorTemplate } from './template-cache.ts';
-import { createConnectorTable, localDynamoClient } from './dynamodb-local.ts';
-import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { tableSchema } from '../../shared/adapters/dynamodb/table-schema.ts';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../..');
 /** `.local/` of this checkout (git-ignored): DynamoDB data, certificates, issuer key, outboxes, clock offset. */
@@ -149,14 +154,19 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       );
       dynamoStarting.catch(() => {});
     }
-    const [{ template }, { createLocalRuntime }, { startBankSimulator }, { HttpBankGateway }, { parseBankGatewayConfig }] =
-      await Promise.all([
-        loadConnectorTemplate().finally(() => timing('template')),
-        import('./runtime.ts').finally(() => timing('runtime modules')),
-        import('./bank-simulator/simulator.ts'),
-        import('../../shared/bank/http-bank-gateway.ts'),
-        import('../../shared/bank/config.ts'),
-      ]);
+    const [
+      { template },
+      { createLocalRuntime },
+      { startBankSimulator },
+      { HttpBankGateway },
+      { parseBankGatewayConfig },
+    ] = await Promise.all([
+      loadConnectorTemplate().finally(() => timing('template')),
+      import('./runtime.ts').finally(() => timing('runtime modules')),
+      import('./bank-simulator/simulator.ts'),
+      import('../../shared/bank/http-bank-gateway.ts'),
+      import('../../shared/bank/config.ts'),
+    ]);
     const { requestDailyStatements, StatementRequestsFailedError } = await import(
       '../../shared/app/statements/daily-statement-requests.ts'
     );

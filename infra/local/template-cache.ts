@@ -71,7 +71,10 @@ export async function templateSourceHash(): Promise<string> {
 }
 
 /** The template from the cache, or synthesized (importing the CDK app only then) and cached. */
-export async function loadConnectorTemplate(): Promise<{ template: CloudFormationTemplate; cached: boolean }> {
+export async function loadConnectorTemplate(): Promise<{
+  template: CloudFormationTemplate;
+  cached: boolean;
+}> {
   const file = join(cacheDir, `template-${await templateSourceHash()}.json`);
   if (existsSync(file)) {
     try {
