@@ -72,6 +72,7 @@ export class ConnectorStack extends Stack {
       },
       auth: config.auth,
       throttle: config.throttle,
+      customerTopic: this.notifications.customerTopic,
     });
 
     new Operations(this, 'Operations', {

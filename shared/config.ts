@@ -79,7 +79,6 @@ export const workerSection = section(
     bankCertificateSecretArn: z.string().min(1),
     archiveBucket: z.string().min(1),
     eventBusName: z.string().min(1),
-    notificationTopicArn: z.string().min(1),
     maxPaymentsPerMessage: z.coerce.number().int().min(1).max(100_000).default(1500),
     /** `next-cutoff` (15:30 Tallinn on business days) or a number of minutes after submission. */
     signingOverdue: z
@@ -92,7 +91,6 @@ export const workerSection = section(
     bankCertificateSecretArn: 'BANK_CERTIFICATE_SECRET_ARN',
     archiveBucket: 'ARCHIVE_BUCKET',
     eventBusName: 'EVENT_BUS_NAME',
-    notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
     maxPaymentsPerMessage: 'BATCH_MAX_PAYMENTS_PER_MESSAGE',
     signingOverdue: 'SIGNING_OVERDUE',
     collectorBudgetMs: 'COLLECTOR_BUDGET_MS',
@@ -116,6 +114,11 @@ export const registrySection = section(
     timeoutMs: 'REGISTRY_TIMEOUT_MS',
   },
 );
+
+/** The SNS topic people's notifications go to (workers publish; subscription routes subscribe). */
+export const notificationSection = section(z.object({ notificationTopicArn: z.string().min(1) }), {
+  notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+});
 
 /** Daily statements: how far back missing days are asked for, request size, when a missing day is notified. */
 export const statementSection = section(
@@ -169,3 +172,4 @@ export const loadAuthConfig = (): AuthConfig => load(authSection);
 export const loadRegistryConfig = (): RegistrySettings => load(registrySection);
 export const loadWorkerConfig = (): WorkerConfig => load(workerSection);
 export const loadStatementConfig = () => load(statementSection);
+export const loadNotificationConfig = () => load(notificationSection);

@@ -12,7 +12,9 @@ import {
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/api/routes.ts';
@@ -24,6 +26,8 @@ export interface ApiProps {
   environment: Record<string, string>;
   auth: { issuer: string; audience: string; publicKeys: Record<string, string> };
   throttle: { rateLimit: number; burstLimit: number };
+  /** The topic people's notifications go to: subscription routes subscribe addresses to it. */
+  customerTopic: ITopic;
 }
 
 export class Api extends Construct {
@@ -85,8 +89,19 @@ export class Api extends Construct {
       const fn = new ConnectorFunction(this, route.constructId, {
         name: route.functionName,
         description: `${route.method} ${route.path}`,
-        environment: props.environment,
+        environment: {
+          ...props.environment,
+          ...(route.managesSubscriptions ? { NOTIFICATION_TOPIC_ARN: props.customerTopic.topicArn } : {}),
+        },
       });
+      if (route.managesSubscriptions) {
+        fn.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+            resources: [props.customerTopic.topicArn],
+          }),
+        );
+      }
       if (route.access === 'read') props.table.grantReadData(fn.function);
       if (route.access === 'write') props.table.grantReadWriteData(fn.function);
       if (route.startsWorkflow) props.batchStateMachine.grantStartExecution(fn.function);

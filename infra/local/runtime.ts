@@ -51,7 +51,7 @@ import { createLocalIssuer, type LocalIssuer } from '../../shared/auth/local-iss
 import type { BankGateway } from '../../shared/bank/bank-gateway.ts';
 import { ConfigError, NotFoundError } from '../../shared/errors.ts';
 import { OutboxEventPublisher } from './event-outbox.ts';
-import { OutboxNotifier } from './notification-outbox.ts';
+import { LocalNotificationChannels, OutboxNotifier } from './notification-outbox.ts';
 import type { Timers } from './workflow/timers.ts';
 
 export type Dependencies = WorkerDependencies;
@@ -149,7 +149,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const counter = options.requestCounter;
   const table = options.tableName;
   const dataDir = options.dataDir ?? mkdtempSync(resolve(tmpdir(), 'connector-local-'));
+  const channels = new LocalNotificationChannels();
   const notifier = new OutboxNotifier({
+    channels,
     file: resolve(dataDir, 'notifications.jsonl'),
     ...(options.print ? { print: options.print } : {}),
   });
@@ -162,12 +164,15 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     accounts: new DynamoBankAccountRepository(documentClient, table, counter),
     statements: new DynamoStatementRepository(documentClient, table, counter),
     subscriptions: new DynamoNotificationSubscriptionRepository(documentClient, table, counter),
+    channels,
     audit: new DynamoAuditLog(documentClient, table, counter),
     idempotency: new DynamoIdempotencyStore(documentClient, table, clock, counter),
     workflow,
     registry: options.registry ?? new FixtureRepresentationRegistry(),
     // With a bank, ask it (a heartbeat with the end-user headers), as in AWS; without one, the fixture list.
-    agreements: options.agreements ?? (options.bank ? new BankGatewayAgreements(() => bank) : new FixtureBankAgreements()),
+    agreements:
+      options.agreements ??
+      (options.bank ? new BankGatewayAgreements(() => bank) : new FixtureBankAgreements()),
     clock,
     ids: options.ids ?? randomIds,
     ...dynamoStatementAdapters(documentClient, table, counter),

@@ -1,8 +1,9 @@
 // Composition root for Lambda: builds the adapters once per cold start from the parsed configuration.
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { AppDependencies } from '../app/context.ts';
 import { type RepresentationRegistry, randomIds, systemClock } from '../app/ports.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
-import { loadConfig, loadRegistryConfig } from '../config.ts';
+import { loadConfig, loadNotificationConfig, loadRegistryConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { BankGatewayAgreements } from './bank/bank-agreements.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
@@ -15,6 +16,7 @@ import {
 } from './dynamodb/misc-repositories.ts';
 import { DynamoPaymentBatchRepository } from './dynamodb/payment-batch-repository.ts';
 import { HttpRepresentationRegistry } from './registry/representation-registry.ts';
+import { SnsNotificationChannels } from './sns-subscriptions.ts';
 import { StepFunctionsWorkflowEngine } from './step-functions-workflow-engine.ts';
 
 export type Dependencies = AppDependencies;
@@ -50,6 +52,10 @@ export function awsDependencies(): Dependencies {
     accounts: new DynamoBankAccountRepository(client, table),
     statements: new DynamoStatementRepository(client, table),
     subscriptions: new DynamoNotificationSubscriptionRepository(client, table),
+    channels: new SnsNotificationChannels(
+      new SNSClient({ region: config.region }),
+      () => loadNotificationConfig().notificationTopicArn,
+    ),
     audit: new DynamoAuditLog(client, table),
     idempotency: new DynamoIdempotencyStore(client, table, systemClock),
     workflow: stateMachineArn

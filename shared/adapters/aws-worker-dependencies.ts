@@ -14,7 +14,7 @@ import { statementProcessors } from '../app/statements/statement-processors.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
 import { parseBankGatewayConfig } from '../bank/config.ts';
 import { createHttpBankGateway } from '../bank/http-bank-gateway.ts';
-import { loadConfig, loadStatementConfig, loadWorkerConfig } from '../config.ts';
+import { loadConfig, loadNotificationConfig, loadStatementConfig, loadWorkerConfig } from '../config.ts';
 import { createLogger } from '../observability.ts';
 import { awsDependencies, useBankGateway } from './aws-dependencies.ts';
 import { connectOnFirstUse, credentialsFromSecret } from './bank/secret-credentials.ts';
@@ -73,7 +73,10 @@ export function awsWorkerDependencies(): WorkerDependencies {
     ),
     directory: new DynamoCompanyDirectory(client, runtime.tableName),
     watchdog: new DynamoSigningWatchdog(client, runtime.tableName),
-    notifier: new SnsNotifier(new SNSClient({ region: runtime.region }), worker.notificationTopicArn),
+    notifier: new SnsNotifier(
+      new SNSClient({ region: runtime.region }),
+      loadNotificationConfig().notificationTopicArn,
+    ),
     notificationLog: new DynamoNotificationLog(client, runtime.tableName),
     events: new EventBridgePublisher(new EventBridgeClient({ region: runtime.region }), worker.eventBusName),
     batchSettings: {

@@ -37,6 +37,8 @@ export interface ApiRouteDefinition {
   /** What the function may do: read the table, write it, and start the batch workflow. */
   access: 'none' | 'read' | 'write';
   startsWorkflow?: boolean;
+  /** Subscribes people to (or unsubscribes them from) the notification topic. */
+  managesSubscriptions?: boolean;
 }
 
 export const apiRoutes: readonly ApiRouteDefinition[] = [
@@ -284,6 +286,7 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     success: 201,
     response: responses.subscription,
     access: 'write',
+    managesSubscriptions: true,
   },
   {
     method: 'GET',
@@ -305,5 +308,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'notifications',
     success: 204,
     access: 'write',
+    managesSubscriptions: true,
   },
 ];

@@ -9,6 +9,7 @@ import type {
   ConnectionRepository,
   IdempotencyStore,
   IdGenerator,
+  NotificationChannels,
   NotificationSubscriptionRepository,
   PaymentBatchRepository,
   RepresentationRegistry,
@@ -31,6 +32,7 @@ export interface AppDependencies {
   accounts: BankAccountRepository;
   statements: StatementRepository;
   subscriptions: NotificationSubscriptionRepository;
+  channels: NotificationChannels;
   audit: AuditLog;
   idempotency: IdempotencyStore;
   workflow: WorkflowEngine;

@@ -10,13 +10,16 @@ export async function createSubscription(
   input: Omit<NotificationSubscription, 'subscriptionId'>,
 ) {
   requireRole(actor, roles.manageConnection, 'manage notification subscriptions');
-  const subscription: StoredNotificationSubscription = {
+  const draft: StoredNotificationSubscription = {
     ...input,
     subscriptionId: deps.ids.next(),
     companyId: actor.companyId,
     createdAt: deps.clock.now().toISOString(),
     createdBy: actor.userId,
   };
+  // Delivery first: a stored subscription always has a channel behind it.
+  const channelRef = await deps.channels.subscribe(draft);
+  const subscription: StoredNotificationSubscription = { ...draft, ...(channelRef ? { channelRef } : {}) };
   await deps.subscriptions.create(
     subscription,
     auditEvent(
@@ -40,9 +43,13 @@ export async function listSubscriptions(deps: AppDependencies, actor: Actor) {
 
 export async function removeSubscription(deps: AppDependencies, actor: Actor, subscriptionId: string) {
   requireRole(actor, roles.manageConnection, 'manage notification subscriptions');
+  const existing = (await deps.subscriptions.list(actor.companyId)).find(
+    (s) => s.subscriptionId === subscriptionId,
+  );
   await deps.subscriptions.remove(
     actor.companyId,
     subscriptionId,
     auditEvent(deps, actor, 'NotificationSubscription', subscriptionId, 'NotificationUnsubscribed'),
   );
+  if (existing?.channelRef) await deps.channels.unsubscribe(existing.channelRef);
 }

@@ -253,6 +253,17 @@ export interface StoredNotificationSubscription extends NotificationSubscription
   companyId: string;
   createdAt: string;
   createdBy: string;
+  /** The delivery channel's own id (the SNS subscription ARN in AWS), to unsubscribe later. */
+  channelRef?: string | undefined;
+}
+
+/**
+ * Delivery of notifications to a company's subscribers: in AWS an SNS subscription with a filter policy on
+ * the message attributes `company`, `type` and `severity`, so a company only ever receives its own alerts.
+ */
+export interface NotificationChannels {
+  subscribe(subscription: StoredNotificationSubscription): Promise<string | undefined>;
+  unsubscribe(channelRef: string): Promise<void>;
 }
 
 export interface NotificationSubscriptionRepository {
