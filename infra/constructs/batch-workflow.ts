@@ -52,7 +52,9 @@ export class BatchWorkflow extends Construct {
         name,
         description,
         environment: props.resources.environment,
-        timeout: Duration.seconds(60),
+        // Sending a large batch writes every payment's status: give the steps room (the task timeout is longer).
+        timeout: Duration.minutes(5),
+        memorySize: 1024,
       });
       grantWorker(fn.function, props.resources, needs);
       this.functions.push(fn);
@@ -66,7 +68,7 @@ export class BatchWorkflow extends Construct {
         payload: TaskInput.fromObject({ ...batchRef, ...extra }),
         resultPath: JsonPath.DISCARD,
         retryOnServiceExceptions: true,
-        taskTimeout: Timeout.duration(Duration.seconds(90)),
+        taskTimeout: Timeout.duration(Duration.minutes(6)),
       });
       invoke.addRetry({
         errors: retryableErrors,

@@ -349,6 +349,24 @@ function recordAcceptance(
   return updateSubmission(deps, batch, messageId, { acceptedAt: deps.clock.now().toISOString(), ...extra });
 }
 
+/**
+ * Bills and expense reports whose payment ended unpaid (rejected, expired) may go into a new batch: their
+ * claim is released. Paid ones stay claimed, so the same bill cannot be paid twice.
+ */
+async function releaseUnpaidDocuments(
+  deps: Pick<BatchWorkflowDependencies, 'batches'>,
+  batch: StoredPaymentBatch,
+  payments: StoredPayment[],
+): Promise<void> {
+  const unpaid = payments.filter((p) => p.status === 'rejected' || p.status === 'expired');
+  if (unpaid.length === 0) return;
+  await deps.batches.releaseSourceDocuments(
+    batch.companyId,
+    batch.batchId,
+    unpaid.map((payment) => payment.sourceDocument),
+  );
+}
+
 /** Whether the batch has reached a milestone the workflow waits for. */
 export function milestoneReached(
   batch: StoredPaymentBatch,
@@ -483,6 +501,7 @@ export async function finalizeBatch(
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.batches.update(next, batch.version, audit(deps, batch, 'PaymentBatchFinalized', { status }));
+  await releaseUnpaidDocuments(deps, batch, payments);
   return { ...result, status };
 }
 
@@ -546,6 +565,7 @@ export async function expireBatch(deps: BatchWorkflowDependencies, input: BatchR
     };
     await deps.batches.update(next, batch.version, audit(deps, batch, 'PaymentBatchExpired'));
   }
+  await releaseUnpaidDocuments(deps, batch, await deps.batches.allPayments(batch.companyId, batch.batchId));
   await notifyOnce(deps, {
     type: 'batch_expired',
     eventId: `batch-expired:${batch.batchId}`,
@@ -598,6 +618,7 @@ export async function recordBatchFailure(
       )
     : [];
   await publishStatusChanges(deps, payments, rejected);
+  await releaseUnpaidDocuments(deps, batch, await deps.batches.allPayments(batch.companyId, batch.batchId));
   await notifyOnce(deps, {
     type: 'bank_connection_failing',
     eventId: `batch-failed:${batch.batchId}`,
