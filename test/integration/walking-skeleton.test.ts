@@ -1,8 +1,11 @@
 // One thin path through every layer: HTTP → authorizer → handler → DynamoDB Local → synthesized state machine
-// executed locally → task handler → DynamoDB Local → HTTP. The batch is drafted, then confirmed.
+// executed locally → task handler → the bank simulator over HTTPS + mTLS → DynamoDB Local → HTTP. The batch
+// is drafted, confirmed, and submitted to the (simulated) bank; the machine then waits for the bank's answer.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../contract/bank-harness.ts';
+import { waitFor } from '../support/batch-world.ts';
 import { isolatedTable } from '../support/dynamodb.ts';
 import { coopIbans, onboard, paymentLine } from './api/harness.ts';
 
@@ -11,10 +14,19 @@ describe('walking skeleton: create a payment batch and watch the workflow update
   let table: Awaited<ReturnType<typeof isolatedTable>>;
   let tokenA: string;
   let tokenB: string;
+  let bank: Harness;
+
+  afterAll(() => bank?.close());
 
   beforeAll(async () => {
     table = await isolatedTable();
-    runtime = createLocalRuntime({ dynamoDbEndpoint: table.endpoint, tableName: table.tableName });
+    bank = await startHarness();
+    runtime = createLocalRuntime({
+      dynamoDbEndpoint: table.endpoint,
+      tableName: table.tableName,
+      bank: bank.gateway,
+      print: () => {},
+    });
     tokenA = runtime.issuer.issue({
       userId: 'user-a',
       companyId: 'company-a',
@@ -40,7 +52,7 @@ describe('walking skeleton: create a payment batch and watch the workflow update
           };
         },
       },
-      { iban: coopIbans[0] },
+      { iban: DEMO_ACCOUNT, registryCode: DEMO_END_USER.registryCode },
     );
   });
 
@@ -50,7 +62,7 @@ describe('walking skeleton: create a payment batch and watch the workflow update
       path: '/v1/payment-batches',
       headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        debtorAccountId: coopIbans[0],
+        debtorAccountId: DEMO_ACCOUNT,
         payments: Array.from({ length: count }, () => paymentLine()),
       }),
     });
@@ -72,22 +84,31 @@ describe('walking skeleton: create a payment batch and watch the workflow update
   it('stores the batch, runs the synthesized state machine and shows the status it set', async () => {
     const batch = await createAndConfirm(3);
 
-    // No bank in this runtime: the workflow's first task cannot send the batch, so the machine records the
-    // failure in words and ends (the path with the bank simulator is in test/workflow).
-    const execution = await runtime.workflow.waitForExecution(batch.id);
-    const enteredStates = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName);
-    expect(enteredStates[0]).toBe('SubmitToBank');
-    expect(enteredStates).toContain('RecordFailure');
+    // The workflow submits the pain.001 to the bank and then waits (task token) for the bank's answer.
+    await waitFor(async () =>
+      runtime.workflow.pendingTasks().some((task) => task.executionName === batch.id),
+    );
+    const execution = runtime.workflow.execution(batch.id);
+    const enteredStates = execution?.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName);
+    expect(enteredStates).toEqual(['SubmitToBank', 'CollectNow', 'AwaitBankAcknowledgement']);
 
-    // The item really is in DynamoDB Local, under the company's partition, written by the workflow tasks.
+    // The item really is in DynamoDB Local, under the company's partition, written by the workflow task.
     const stored = await table.client.send(
       new GetCommand({
         TableName: table.tableName,
         Key: { pk: 'COMPANY#company-a', sk: `BATCH#${batch.id}` },
       }),
     );
-    expect(stored.Item).toMatchObject({ status: 'failed', paymentCount: 3 });
-    expect(String(stored.Item?.statusReason)).toMatch(/Coop Pank/);
+    expect(stored.Item).toMatchObject({
+      status: 'submitted',
+      paymentCount: 3,
+      workflowExecutionName: batch.id,
+    });
+    const messageId = (stored.Item?.submissions as Array<{ messageId: string }>)[0]?.messageId ?? '';
+    // ...and the simulated bank received exactly that message, over mTLS, for the right end user.
+    const atBank = bank.simulator.bank.batch(messageId);
+    expect(atBank).toBeDefined();
+    expect(bank.simulator.bank.submissionsOf(messageId)).toHaveLength(1);
 
     const fetched = await runtime.handleHttp({
       method: 'GET',
@@ -96,13 +117,12 @@ describe('walking skeleton: create a payment batch and watch the workflow update
     });
     expect(fetched.statusCode).toBe(200);
     const shown = JSON.parse(fetched.body) as { timeline: { action: string }[] };
-    expect(shown).toMatchObject({ id: batch.id, status: 'failed', paymentCount: 3 });
-    expect(shown.timeline.map((event) => event.action)).toContain('PaymentBatchFailed');
+    expect(shown).toMatchObject({ id: batch.id, status: 'submitted', paymentCount: 3 });
+    expect(shown.timeline.map((event) => event.action)).toContain('PaymentBatchSubmitted');
   });
 
   it("does not show one company's batch to another company", async () => {
     const { id } = await createAndConfirm(1);
-    await runtime.workflow.waitForExecution(id);
     const asB = await runtime.handleHttp({
       method: 'GET',
       path: `/v1/payment-batches/${id}`,
