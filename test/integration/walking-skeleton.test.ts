@@ -104,7 +104,8 @@ describe('walking skeleton: create a payment batch and watch the workflow update
       paymentCount: 3,
       workflowExecutionName: batch.id,
     });
-    const messageId = (stored.Item?.submissions as Array<{ messageId: string }>)[0]?.messageId ?? '';
+    const submissions = (stored.Item?.submissions ?? []) as Array<{ messageId: string }>;
+    const messageId = submissions[0]?.messageId ?? '';
     // ...and the simulated bank received exactly that message, over mTLS, for the right end user.
     const atBank = bank.simulator.bank.batch(messageId);
     expect(atBank).toBeDefined();
