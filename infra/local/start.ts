@@ -6,6 +6,8 @@
 //   --collect-every <ms>    collector interval (default 3000)
 //   --statements-at <HH:MM> daily statement requests, Europe/Tallinn (default 06:00)
 //   --auto-sign             the simulated bank signs payments by itself
+//   --data-dir <path>       keep everything there instead of .local/
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { estonianIban } from './bank-simulator/seed.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
       'collect-every': { type: 'string', default: '3000' },
       'statements-at': { type: 'string', default: '06:00' },
       'auto-sign': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
     },
   });
   const number = (name: string, value: string) => {
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
 
   system = await startLocalSystem({
     fresh: values.fresh,
+    ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}),
     port: number('port', values.port),
     bankPort: number('bank-port', values['bank-port']),
     bankControlPort: number('bank-control-port', values['bank-control-port']),

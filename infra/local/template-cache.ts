@@ -71,10 +71,9 @@ export async function templateSourceHash(): Promise<string> {
 }
 
 /** The template from the cache, or synthesized (importing the CDK app only then) and cached. */
-export async function loadConnectorTemplate(): Promise<{
-  template: CloudFormationTemplate;
-  cached: boolean;
-}> {
+export async function loadConnectorTemplate(
+  onSynthesize: () => void = () => {},
+): Promise<{ template: CloudFormationTemplate; cached: boolean }> {
   const file = join(cacheDir, `template-${await templateSourceHash()}.json`);
   if (existsSync(file)) {
     try {
@@ -83,6 +82,7 @@ export async function loadConnectorTemplate(): Promise<{
       // unreadable cache: synthesize again
     }
   }
+  onSynthesize();
   const { synthesizeConnectorTemplate } = await import('./synthesize.ts');
   const template = synthesizeConnectorTemplate();
   try {
