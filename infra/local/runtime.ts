@@ -191,6 +191,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     batchSettings: { ...defaultBatchWorkflowSettings, ...options.batchSettings },
     settings: options.statementSettings,
     collector: { budgetMs: 45_000 },
+    log: (line: string, details?: Record<string, unknown>) =>
+      (options.print ?? console.log)(`[collector] ${line} ${JSON.stringify(details ?? {})}`),
   };
   const dependencies: Dependencies = {
     ...base,

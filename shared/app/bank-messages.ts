@@ -43,6 +43,8 @@ export interface BankMessageArchive {
   claim(message: BankMessage, at: Date, leaseMs: number): Promise<ArchiveClaim>;
   markProcessed(responseId: string, outcome: ProcessingOutcome, at: Date): Promise<void>;
   markQuarantined(responseId: string, problem: string, at: Date): Promise<void>;
+  /** Gives up a claim without an outcome (a transient failure), so the next run may process it at once. */
+  release(responseId: string): Promise<void>;
 }
 
 /** Maps the bank's end user (operator headers) to the company whose active connection it is. */

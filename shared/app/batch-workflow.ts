@@ -203,6 +203,37 @@ export function paymentInformationIdsOf(
   return ids;
 }
 
+/** The payment after a status change: history appended, version incremented. */
+export function withStatus(
+  payment: StoredPayment,
+  to: PaymentStatus,
+  at: string,
+  reasonCode?: string,
+): StoredPayment {
+  return {
+    ...payment,
+    status: to,
+    ...(reasonCode ? { reasonCode } : {}),
+    statusHistory: [...payment.statusHistory, { status: to, at, ...(reasonCode ? { reasonCode } : {}) }],
+    version: payment.version + 1,
+  };
+}
+
+/** Writes a status change, conditional on the payment still being as read (ConflictError otherwise). */
+export function savePaymentStatus(
+  deps: Pick<BatchWorkflowDependencies, 'batches'>,
+  before: StoredPayment,
+  next: StoredPayment,
+): Promise<void> {
+  return deps.batches.updatePaymentStatus(
+    before.companyId,
+    before.batchId,
+    before.paymentId,
+    { status: before.status, version: before.version },
+    next,
+  );
+}
+
 export async function markPayments(
   deps: Pick<BatchWorkflowDependencies, 'batches' | 'clock'>,
   payments: StoredPayment[],
@@ -214,20 +245,8 @@ export async function markPayments(
   const changed: StoredPayment[] = [];
   for (const payment of payments) {
     if (!filter(payment) || payment.status === to) continue;
-    const next: StoredPayment = {
-      ...payment,
-      status: to,
-      ...(reasonCode ? { reasonCode } : {}),
-      statusHistory: [...payment.statusHistory, { status: to, at, ...(reasonCode ? { reasonCode } : {}) }],
-      version: payment.version + 1,
-    };
-    await deps.batches.updatePaymentStatus(
-      payment.companyId,
-      payment.batchId,
-      payment.paymentId,
-      { status: payment.status, version: payment.version },
-      next,
-    );
+    const next = withStatus(payment, to, at, reasonCode);
+    await savePaymentStatus(deps, payment, next);
     changed.push(next);
   }
   return changed;

@@ -96,6 +96,7 @@ export async function collectBankMessages(
     } catch (error) {
       if (!isPermanent(error)) {
         // Effects may be partly stored; processors are idempotent, so the redelivery finishes the job.
+        await deps.archive.release(message.responseId).catch(() => {});
         log('bank message left for a later run', {
           responseId: message.responseId,
           type: message.type,

@@ -76,13 +76,3 @@ export function auditEvent(
     details,
   };
 }
-
-/** The business date (`YYYY-MM-DD`) in Europe/Tallinn, where the bank's days begin and end. */
-export function tallinnToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Tallinn',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}

@@ -1,6 +1,7 @@
 // Payment batch use cases: draft from payment lines, summary, confirm (idempotent, exactly one workflow
 // start), cancel, status with timeline, listing. The handlers in functions/ call exactly one of these each.
 import { createHash } from 'node:crypto';
+import { tallinnDate } from '../domain/calendar.ts';
 import { addMoney, type Money, parseDecimal } from '../domain/money.ts';
 import {
   duplicateFingerprint,
@@ -13,7 +14,7 @@ import {
 } from '../domain/payment.ts';
 import { assertTransition, countsForDuplicates, isCancellable } from '../domain/payment-batch.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { type Actor, type AppDependencies, auditEvent, requireRole, roles, tallinnToday } from './context.ts';
+import { type Actor, type AppDependencies, auditEvent, requireRole, roles } from './context.ts';
 import { UnprocessableError } from './errors.ts';
 import { runIdempotently } from './idempotency.ts';
 import type {
@@ -90,7 +91,7 @@ export async function createDraftBatch(
 
   const now = deps.clock.now();
   const createdAt = now.toISOString();
-  const today = tallinnToday(now);
+  const today = tallinnDate(now);
   const batchId = deps.ids.next();
   const totals = new Map<string, Money>();
   const channelCounts: Record<PaymentChannel, number> = { instant: 0, sepa: 0 };

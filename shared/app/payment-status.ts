@@ -12,6 +12,8 @@ import {
   paymentInformationIdsOf,
   publishStatusChanges,
   resumeIfWaiting,
+  savePaymentStatus,
+  withStatus,
 } from './batch-workflow.ts';
 import type { StoredPayment, StoredPaymentBatch } from './ports.ts';
 
@@ -96,58 +98,59 @@ export function paymentStatusProcessor(deps: BatchWorkflowDependencies): BankMes
   return {
     type: 'pain.002',
     async process(message: BankMessage, context: ProcessingContext): Promise<ProcessingOutcome> {
-      const report = parsePain002(message.body);
-      const owner = await deps.messageIds.ownerOf(report.originalMessageId);
-      if (!owner) {
-        throw new UnprocessableMessageError(`Status report for unknown message ${report.originalMessageId}`);
+      // Another collector may be changing the same payments (duplicate reports processed side by side): a lost
+      // race re-reads and re-applies, which is safe because the changes are monotonic and idempotent.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await applyReport(deps, message, context);
+        } catch (error) {
+          if ((error as { name?: string }).name !== 'ConflictError' || attempt >= 5) throw error;
+        }
       }
-      if (context.companyId && context.companyId !== owner.companyId) {
-        throw new UnprocessableMessageError(
-          `Status report for message ${report.originalMessageId} came for another end user than the one that sent it`,
-        );
-      }
-      await deps.messageIds.markReported(report.originalMessageId, deps.clock.now().toISOString());
-      const batch = await deps.batches.get(owner.companyId, owner.batchId);
-      if (!batch) throw new UnprocessableMessageError(`Batch of message ${report.originalMessageId} is gone`);
-      const sentInMessage = new Set(
-        batch.submissions?.find((s) => s.messageId === report.originalMessageId)?.endToEndIds ?? [],
-      );
-      const before = (await deps.batches.allPayments(owner.companyId, owner.batchId)).filter((p) =>
-        sentInMessage.has(p.endToEndId),
-      );
-      const decided = verdicts(report, before, paymentInformationIdsOf(batch, before));
-      const at = deps.clock.now().toISOString();
-      const changed: StoredPayment[] = [];
-      for (const payment of before) {
-        const verdict = decided.get(payment.paymentId);
-        // Monotonic: a report older than what we know (out of order, duplicate) changes nothing.
-        if (!verdict || !canMovePayment(payment.status, verdict.status)) continue;
-        const next: StoredPayment = {
-          ...payment,
-          status: verdict.status,
-          ...(verdict.reasonCode ? { reasonCode: verdict.reasonCode } : {}),
-          statusHistory: [
-            ...payment.statusHistory,
-            { status: verdict.status, at, ...(verdict.reasonCode ? { reasonCode: verdict.reasonCode } : {}) },
-          ],
-          version: payment.version + 1,
-        };
-        await deps.batches.updatePaymentStatus(
-          payment.companyId,
-          payment.batchId,
-          payment.paymentId,
-          { status: payment.status, version: payment.version },
-          next,
-        );
-        changed.push(next);
-      }
-      await publishStatusChanges(deps, before, changed);
-      await advanceBatch(deps, owner.companyId, owner.batchId, at);
-      return {
-        summary: `pain.002 for ${report.originalMessageId}: ${changed.length} payment status changes`,
-        touchedBatches: [owner],
-      };
     },
+  };
+}
+
+async function applyReport(
+  deps: BatchWorkflowDependencies,
+  message: BankMessage,
+  context: ProcessingContext,
+): Promise<ProcessingOutcome> {
+  const report = parsePain002(message.body);
+  const owner = await deps.messageIds.ownerOf(report.originalMessageId);
+  if (!owner) {
+    throw new UnprocessableMessageError(`Status report for unknown message ${report.originalMessageId}`);
+  }
+  if (context.companyId && context.companyId !== owner.companyId) {
+    throw new UnprocessableMessageError(
+      `Status report for message ${report.originalMessageId} came for another end user than the one that sent it`,
+    );
+  }
+  await deps.messageIds.markReported(report.originalMessageId, deps.clock.now().toISOString());
+  const batch = await deps.batches.get(owner.companyId, owner.batchId);
+  if (!batch) throw new UnprocessableMessageError(`Batch of message ${report.originalMessageId} is gone`);
+  const sentInMessage = new Set(
+    batch.submissions?.find((s) => s.messageId === report.originalMessageId)?.endToEndIds ?? [],
+  );
+  const before = (await deps.batches.allPayments(owner.companyId, owner.batchId)).filter((p) =>
+    sentInMessage.has(p.endToEndId),
+  );
+  const decided = verdicts(report, before, paymentInformationIdsOf(batch, before));
+  const at = deps.clock.now().toISOString();
+  const changed: StoredPayment[] = [];
+  for (const payment of before) {
+    const verdict = decided.get(payment.paymentId);
+    // Monotonic: a report older than what we know (out of order, duplicate) changes nothing.
+    if (!verdict || !canMovePayment(payment.status, verdict.status)) continue;
+    const next = withStatus(payment, verdict.status, at, verdict.reasonCode);
+    await savePaymentStatus(deps, payment, next);
+    changed.push(next);
+  }
+  await publishStatusChanges(deps, before, changed);
+  await advanceBatch(deps, owner.companyId, owner.batchId, at);
+  return {
+    summary: `pain.002 for ${report.originalMessageId}: ${changed.length} payment status changes`,
+    touchedBatches: [owner],
   };
 }
 

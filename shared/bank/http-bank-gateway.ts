@@ -8,6 +8,7 @@ import { maskIban } from '#shared/domain/iban.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { buildCamt060, buildPain001, detectMessageType } from '#shared/iso20022/index.ts';
 import { maskIbans } from '#shared/observability.ts';
+import { tallinnDate } from '../domain/calendar.ts';
 import type {
   AcknowledgeResult,
   BalanceRequest,
@@ -632,14 +633,4 @@ function readStringArray(body: Buffer, field: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Europe/Tallinn calendar date `YYYY-MM-DD` of an instant. */
-export function tallinnDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Tallinn',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
 }

@@ -34,6 +34,7 @@ export async function startBatchWorld(): Promise<BatchWorld> {
   const table = await isolatedTable();
   const bank = await startHarness({ settings: { signing: 'manual' } });
   const timers = new ManualTimers(bank.clock.now());
+  const logs: string[] = [];
   const runtime = createLocalRuntime({
     dynamoDbEndpoint: table.endpoint,
     tableName: table.tableName,
@@ -41,7 +42,7 @@ export async function startBatchWorld(): Promise<BatchWorld> {
     clock: bank.clock,
     timers,
     retryIntervalMs: 0,
-    print: () => {},
+    print: (line) => logs.push(line),
   });
   const call = (token: string): Caller => ({
     token,
@@ -102,14 +103,19 @@ export async function startBatchWorld(): Promise<BatchWorld> {
     },
     async settle() {
       const runs: CollectorRun[] = [];
-      for (let round = 0; round < 50; round += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      // The workflow's own nudge may be collecting at the same time ("busy"): give it time to finish.
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
         const run = await runtime.collect();
         runs.push(run);
         const quiet = run.processed === 0 && run.alreadyDone === 0 && run.quarantined === 0;
         if (quiet && run.stoppedBecause === 'queue-empty') return runs;
+        if (run.stoppedBecause === 'busy') await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      throw new Error(`the bank queue did not settle: ${JSON.stringify(runs.at(-1))}`);
+      throw new Error(
+        `the bank queue did not settle: ${JSON.stringify(runs.at(-1))}\n${logs.slice(-10).join('\n')}`,
+      );
     },
     async advance(ms) {
       bank.simulator.advanceTime(ms);

@@ -99,6 +99,24 @@ export class DynamoBankMessageArchive implements BankMessageArchive {
     return this.#finish(responseId, 'quarantined', { problem }, at);
   }
 
+  async release(responseId: string): Promise<void> {
+    await send('Releasing a bank message claim', () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: globalKeys.bankMessage(responseId),
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: '#state = :received',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':zero': 0, ':received': 'received' },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      // Finished by someone else meanwhile: nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
   async #finish(responseId: string, state: string, details: Record<string, string>, at: Date): Promise<void> {
     await send('Recording a bank message outcome', () =>
       this.#client.send(
