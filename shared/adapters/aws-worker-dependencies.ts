@@ -1,12 +1,14 @@
 // Composition root of the workers (batch workflow steps, bank message collector, statement processors) in
 // Lambda: the API's dependencies plus the bank (mTLS credentials from Secrets Manager), the message archive
 // (S3 + DynamoDB), EventBridge and SNS.
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type BatchWorkflowDependencies, defaultBatchWorkflowSettings } from '../app/batch-workflow.ts';
-import type { CollectorDependencies } from '../app/collect-bank-messages.ts';
+import type { CollectorDependencies, CollectorRun } from '../app/collect-bank-messages.ts';
 import type { AppDependencies } from '../app/context.ts';
 import { paymentStatusProcessor } from '../app/payment-status.ts';
 import type { StatementDependencies } from '../app/statements/ports.ts';
@@ -35,7 +37,11 @@ import { SnsNotifier } from './sns-notifier.ts';
 export type WorkerDependencies = AppDependencies &
   BatchWorkflowDependencies &
   StatementDependencies &
-  CollectorDependencies & { collector: { budgetMs: number } };
+  CollectorDependencies & {
+    collector: { budgetMs: number };
+    /** Records a collector run's counts as metrics (CloudWatch EMF in AWS; nothing locally). */
+    observeCollectorRun?: (run: CollectorRun) => void;
+  };
 
 let cached: WorkerDependencies | undefined;
 
@@ -47,7 +53,10 @@ export function awsWorkerDependencies(): WorkerDependencies {
   const client = createDocumentClient({ region: runtime.region, endpoint: runtime.dynamoDbEndpoint });
   const logger = createLogger('coop-pank-connector', runtime.logLevel);
   const bankConfig = parseBankGatewayConfig(worker.bankGatewayConfig as never);
-  const secrets = new SecretsManagerClient({ region: runtime.region });
+  // X-Ray segments for every AWS SDK call the workers make.
+  const tracer = new Tracer({ serviceName: 'coop-pank-connector' });
+  const traced = <Client>(client: Client): Client => tracer.captureAWSv3Client(client);
+  const secrets = traced(new SecretsManagerClient({ region: runtime.region }));
   const bank: BankGateway = connectOnFirstUse(async () =>
     createHttpBankGateway(bankConfig, {
       credentials: await credentialsFromSecret(secrets, worker.bankCertificateSecretArn),
@@ -69,7 +78,7 @@ export function awsWorkerDependencies(): WorkerDependencies {
     archive: new DynamoBankMessageArchive(
       client,
       runtime.tableName,
-      new S3BlobStore(new S3Client({ region: runtime.region }), worker.archiveBucket),
+      new S3BlobStore(traced(new S3Client({ region: runtime.region })), worker.archiveBucket),
     ),
     directory: new DynamoCompanyDirectory(client, runtime.tableName),
     watchdog: new DynamoSigningWatchdog(client, runtime.tableName),
@@ -78,7 +87,10 @@ export function awsWorkerDependencies(): WorkerDependencies {
       loadNotificationConfig().notificationTopicArn,
     ),
     notificationLog: new DynamoNotificationLog(client, runtime.tableName),
-    events: new EventBridgePublisher(new EventBridgeClient({ region: runtime.region }), worker.eventBusName),
+    events: new EventBridgePublisher(
+      traced(new EventBridgeClient({ region: runtime.region })),
+      worker.eventBusName,
+    ),
     batchSettings: {
       ...defaultBatchWorkflowSettings,
       maxPaymentsPerMessage: worker.maxPaymentsPerMessage,
@@ -91,6 +103,17 @@ export function awsWorkerDependencies(): WorkerDependencies {
     collector: { budgetMs: worker.collectorBudgetMs },
     log: (line, details) => logger.info(line, { ...details }),
   };
-  cached = { ...deps, processors: [paymentStatusProcessor(deps), ...statementProcessors(deps)] };
+  const metrics = new Metrics({ namespace: 'CoopPankConnector', serviceName: 'collect-bank-messages' });
+  cached = {
+    ...deps,
+    processors: [paymentStatusProcessor(deps), ...statementProcessors(deps)],
+    observeCollectorRun(run) {
+      metrics.addMetric('BankMessagesProcessed', MetricUnit.Count, run.processed);
+      metrics.addMetric('BankMessagesQuarantined', MetricUnit.Count, run.quarantined);
+      metrics.addMetric('BankMessagesRedelivered', MetricUnit.Count, run.alreadyDone);
+      metrics.addMetric('SigningOverdueNotified', MetricUnit.Count, run.overdueNotified);
+      metrics.publishStoredMetrics();
+    },
+  };
   return cached;
 }
