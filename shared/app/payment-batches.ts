@@ -475,23 +475,3 @@ export async function cancelBatch(deps: AppDependencies, actor: Actor, batchId: 
   );
   return presentBatch(cancelled);
 }
-
-/** First workflow step: the workflow takes ownership of a confirmed batch. Safe to run twice. */
-export async function acceptBatchForProcessing(
-  deps: Pick<PaymentBatchDependencies, 'batches' | 'clock'>,
-  input: { companyId: string; batchId: string; executionName: string },
-): Promise<StoredPaymentBatch> {
-  const batch = await deps.batches.get(input.companyId, input.batchId);
-  if (!batch) throw new NotFoundError('Payment batch', input.batchId);
-  if (batch.status === 'submitting' && batch.workflowExecutionName === input.executionName) return batch;
-  assertTransition(batch.status, 'submitting');
-  const updated: StoredPaymentBatch = {
-    ...batch,
-    status: 'submitting',
-    version: batch.version + 1,
-    updatedAt: deps.clock.now().toISOString(),
-    workflowExecutionName: input.executionName,
-  };
-  await deps.batches.update(updated, batch.version);
-  return updated;
-}
