@@ -1,5 +1,5 @@
 // A local token issuer for `npm start`, the demo and tests: signs Envoice-shaped JWTs with a local key pair.
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 
 export interface LocalIssuer {
   issuer: string;
@@ -13,9 +13,10 @@ export interface LocalIssuer {
 }
 
 export function createLocalIssuer(
-  options: { issuer?: string; audience?: string; now?: () => Date } = {},
+  options: { issuer?: string; audience?: string; now?: () => Date; privateKey?: KeyObject } = {},
 ): LocalIssuer {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateKey = options.privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const publicKey = createPublicKey(privateKey);
   const issuer = options.issuer ?? 'https://envoice.local/issuer';
   const audience = options.audience ?? 'coop-pank-connector';
   const now = options.now ?? (() => new Date());
