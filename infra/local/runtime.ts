@@ -35,7 +35,7 @@ import { AuthenticationError, problemResponse } from '../../shared/adapters/http
 import { FixtureRepresentationRegistry } from '../../shared/adapters/registry/representation-registry.ts';
 import { type BatchWorkflowSettings, defaultBatchWorkflowSettings } from '../../shared/app/batch-workflow.ts';
 import { type CollectorRun, collectBankMessages } from '../../shared/app/collect-bank-messages.ts';
-import { paymentStatusProcessor } from '../../shared/app/payment-status.ts';
+import { advanceBatch, paymentStatusProcessor } from '../../shared/app/payment-status.ts';
 import {
   type BankAgreements,
   type Clock,
@@ -197,6 +197,10 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const dependencies: Dependencies = {
     ...base,
     processors: [paymentStatusProcessor(base), ...statementProcessors(base)],
+    onBatchesTouched: async (touched) => {
+      for (const ref of touched)
+        await advanceBatch(base, ref.companyId, ref.batchId, clock.now().toISOString());
+    },
   };
 
   const issuer = options.issuer ?? createLocalIssuer();

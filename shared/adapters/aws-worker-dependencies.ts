@@ -10,7 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { type BatchWorkflowDependencies, defaultBatchWorkflowSettings } from '../app/batch-workflow.ts';
 import type { CollectorDependencies, CollectorRun } from '../app/collect-bank-messages.ts';
 import type { AppDependencies } from '../app/context.ts';
-import { paymentStatusProcessor } from '../app/payment-status.ts';
+import { advanceBatch, paymentStatusProcessor } from '../app/payment-status.ts';
 import type { StatementDependencies } from '../app/statements/ports.ts';
 import { statementProcessors } from '../app/statements/statement-processors.ts';
 import type { BankGateway } from '../bank/bank-gateway.ts';
@@ -107,6 +107,10 @@ export function awsWorkerDependencies(): WorkerDependencies {
   cached = {
     ...deps,
     processors: [paymentStatusProcessor(deps), ...statementProcessors(deps)],
+    onBatchesTouched: async (touched) => {
+      for (const ref of touched)
+        await advanceBatch(deps, ref.companyId, ref.batchId, new Date().toISOString());
+    },
     observeCollectorRun(run) {
       metrics.addMetric('BankMessagesProcessed', MetricUnit.Count, run.processed);
       metrics.addMetric('BankMessagesQuarantined', MetricUnit.Count, run.quarantined);

@@ -473,11 +473,16 @@ export async function resumeIfWaiting(
   } catch (error) {
     // A token that timed out or was already used is dead: the workflow moved on without us.
     if (
-      (error as { name?: string }).name !== 'TaskTimedOut' &&
-      !/TaskTimedOut|InvalidToken/.test(String(error))
+      (error as { name?: string }).name === 'TaskTimedOut' ||
+      /TaskTimedOut|InvalidToken/.test(String(error))
     ) {
-      throw error;
+      return true;
     }
+    // Step Functions could not be told: put the token back so the next collector run tries again.
+    await deps.batches
+      .update({ ...cleared, awaiting, version: cleared.version + 1 }, cleared.version)
+      .catch(() => {});
+    throw error;
   }
   return true;
 }
@@ -568,22 +573,44 @@ export async function notifyBatchProblems(
 export async function expireBatch(deps: BatchWorkflowDependencies, input: BatchRef): Promise<FinalizeResult> {
   const batch = await loadBatch(deps, input);
   const payments = await deps.batches.allPayments(batch.companyId, batch.batchId);
+  const count = (status: PaymentStatus) => payments.filter((p) => p.status === status).length;
+  if (isFinalBatchStatus(batch.status)) {
+    return {
+      ...input,
+      status: batch.status,
+      settled: count('settled') + count('booked'),
+      rejected: count('rejected'),
+    };
+  }
+  if (allFinal(payments)) {
+    // The bank finished just as the deadline passed (or its last word got lost on the way): not an expiry.
+    const result = await finalizeBatch(deps, input);
+    await notifyBatchProblems(deps, input);
+    return result;
+  }
   const expired = await markPayments(deps, payments, 'expired', (p) => !isFinalPaymentStatus(p.status));
   await publishStatusChanges(deps, payments, expired);
-  const settled = payments.filter((p) => p.status === 'settled' || p.status === 'booked').length;
-  const rejected = payments.filter((p) => p.status === 'rejected').length;
-  if (!isFinalBatchStatus(batch.status)) {
-    const next: StoredPaymentBatch = {
-      ...batch,
-      status: 'expired',
-      statusReason: 'The batch was not signed in the Coop Pank internet bank before its deadline',
-      awaiting: undefined,
-      finalizedAt: deps.clock.now().toISOString(),
-      version: batch.version + 1,
-      updatedAt: deps.clock.now().toISOString(),
-    };
-    await deps.batches.update(next, batch.version, audit(deps, batch, 'PaymentBatchExpired'));
-  }
+  const settled = count('settled') + count('booked');
+  const rejected = count('rejected');
+  // Some payments were signed and executed before the deadline: those are paid, the rest expired.
+  const status: BatchStatus = settled > 0 ? 'partially_completed' : 'expired';
+  const next: StoredPaymentBatch = {
+    ...batch,
+    status,
+    statusReason:
+      settled > 0
+        ? `${settled} payments were executed; ${expired.length} were not signed in time and were not paid`
+        : 'The batch was not signed in the Coop Pank internet bank before its deadline',
+    awaiting: undefined,
+    finalizedAt: deps.clock.now().toISOString(),
+    version: batch.version + 1,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.batches.update(
+    next,
+    batch.version,
+    audit(deps, batch, 'PaymentBatchExpired', { expired: expired.length }),
+  );
   await releaseUnpaidDocuments(deps, batch, await deps.batches.allPayments(batch.companyId, batch.batchId));
   await notifyOnce(deps, {
     type: 'batch_expired',
@@ -593,7 +620,7 @@ export async function expireBatch(deps: BatchWorkflowDependencies, input: BatchR
     batchId: batch.batchId,
     paymentCount: expired.length,
   });
-  return { companyId: batch.companyId, batchId: batch.batchId, status: 'expired', settled, rejected };
+  return { companyId: batch.companyId, batchId: batch.batchId, status, settled, rejected };
 }
 
 /**

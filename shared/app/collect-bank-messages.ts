@@ -26,6 +26,8 @@ export interface CollectorDependencies {
   watchdog: SigningWatchdog;
   clock: Clock;
   log?: (line: string, details?: Record<string, unknown>) => void;
+  /** Called with the batches a processed message touched (e.g. payments booked from a statement). */
+  onBatchesTouched?: (batches: Array<{ companyId: string; batchId: string }>) => Promise<void>;
 }
 
 export interface CollectorRun {
@@ -86,6 +88,7 @@ export async function collectBankMessages(
     }
     try {
       const outcome = await processOne(deps, message);
+      if (outcome.touchedBatches?.length) await deps.onBatchesTouched?.(outcome.touchedBatches);
       await deps.archive.markProcessed(message.responseId, outcome, deps.clock.now());
       log('bank message processed', {
         responseId: message.responseId,

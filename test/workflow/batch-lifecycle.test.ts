@@ -6,6 +6,8 @@ import { type BatchWorld, days, startBatchWorld } from '../support/batch-world.t
 
 const SUPPLIER_WITH_CLOSED_ACCOUNT = 'FI2112345600000785';
 
+const paid = (status: string) => status === 'settled' || status === 'booked';
+
 function statesEntered(world: BatchWorld, batchId: string): string[] {
   const execution = world.runtime.workflow.execution(batchId);
   return (execution?.events ?? []).filter((e) => e.type === 'StateEntered').map((e) => e.stateName ?? '');
@@ -44,12 +46,15 @@ describe('batch lifecycle on the synthesized state machine', () => {
     const execution = await signAndFinish(batchId);
     expect(execution.status).toBe('SUCCEEDED');
     expect((await world.batch(batchId)).status).toBe('completed');
-    expect((await world.payments(batchId)).map((p) => p.status)).toEqual(Array(3).fill('settled'));
+    // Paid: executed by the bank (ACSC) and, when the bank's camt.054 arrives first, booked at once.
+    expect((await world.payments(batchId)).map((p) => paid(p.status))).toEqual(Array(3).fill(true));
     expect(notificationsFor(world, batchId)).toEqual([]);
-    const settledEvents = world.runtime.events.published.filter(
-      (e) => e.type === 'PaymentStatusChanged' && e.detail.batchId === batchId && e.detail.to === 'settled',
+    const paidEvents = world.runtime.events.published.filter(
+      (e) => e.type === 'PaymentStatusChanged' && e.detail.batchId === batchId && paid(e.detail.to),
     );
-    expect(settledEvents).toHaveLength(3);
+    expect(
+      new Set(paidEvents.map((e) => (e.type === 'PaymentStatusChanged' ? e.detail.paymentId : ''))).size,
+    ).toBe(3);
     expect(statesEntered(world, batchId)).toEqual([
       'SubmitToBank',
       'CollectNow',
@@ -119,7 +124,11 @@ describe('batch lifecycle on the synthesized state machine', () => {
     await world.settle();
     await signAndFinish(batchId);
     expect((await world.batch(batchId)).status).toBe('partially_completed');
-    expect((await world.payments(batchId)).map((p) => p.status)).toEqual(['rejected', 'settled', 'settled']);
+    expect((await world.payments(batchId)).map((p) => (paid(p.status) ? 'paid' : p.status))).toEqual([
+      'rejected',
+      'paid',
+      'paid',
+    ]);
     const sent = notificationsFor(world, batchId);
     expect(sent.map((n) => n.type).sort()).toEqual(['batch_partially_rejected', 'payment_rejected']);
     expect(sent.find((n) => n.type === 'batch_partially_rejected')?.subject).toBe(
@@ -139,5 +148,30 @@ describe('batch lifecycle on the synthesized state machine', () => {
     const expired = notificationsFor(world, batchId).filter((n) => n.type === 'batch_expired');
     expect(expired).toHaveLength(1);
     expect(expired[0]?.sms).toContain('NOT paid');
+  });
+
+  it('deadline with part of the batch executed: the bank-booked payment counts as paid, the rest expires', async () => {
+    world.bank.simulator.addScenario({
+      match: { amountMinor: 77_700 },
+      action: { type: 'delay', ms: days(10) },
+    });
+    const batchId = await world.payBatch([{}, { amount: '777.00' }]);
+    await world.settle();
+    world.bank.simulator.sign((await world.batch(batchId)).submissions?.[0]?.messageId ?? '');
+    await world.settle();
+    // The bank reports the batch only when all of it is done, but its camt.054 shows the first debit: that
+    // entry on the company's own account is proof of payment, so the payment is settled and booked.
+    const [paid, waiting] = await world.payments(batchId);
+    expect(paid?.status).toBe('booked');
+    expect(paid?.statusHistory.map((change) => change.status).slice(-2)).toEqual(['settled', 'booked']);
+    expect(waiting?.status).toBe('pending_signature');
+
+    await world.advance(days(5) + 60_000);
+    await world.runtime.workflow.waitForExecution(batchId);
+    const batch = await world.batch(batchId);
+    expect(batch.status).toBe('partially_completed');
+    expect(batch.statusReason).toBe('1 payments were executed; 1 were not signed in time and were not paid');
+    expect((await world.payments(batchId)).map((p) => p.status)).toEqual(['booked', 'expired']);
+    expect(notificationsFor(world, batchId).filter((n) => n.type === 'batch_expired')).toHaveLength(1);
   });
 });

@@ -46,15 +46,21 @@ export class RepositoryPaymentBookings implements PaymentBookings {
         return { kind: 'mismatch', payment, problem: 'the statement amount differs from the payment' };
       }
       if (payment.status === 'booked') return { kind: 'already_booked', payment };
-      if (awaitingSettlement.includes(payment.status)) return { kind: 'not_settled', payment };
-      if (!canMovePayment(payment.status, 'booked')) {
+      // The debit on the company's own account proves the bank executed the payment, even when its final
+      // status report has not reached us (or never will): settled and booked in one conditional write.
+      const settledNow = awaitingSettlement.includes(payment.status);
+      if (!settledNow && !canMovePayment(payment.status, 'booked')) {
         return { kind: 'mismatch', payment, problem: `the payment is ${payment.status}` };
       }
       const next: StoredPayment = {
         ...payment,
         status: 'booked',
         version: payment.version + 1,
-        statusHistory: [...payment.statusHistory, { status: 'booked', at: input.at }],
+        statusHistory: [
+          ...payment.statusHistory,
+          ...(settledNow ? [{ status: 'settled' as const, at: input.at }] : []),
+          { status: 'booked', at: input.at },
+        ],
       };
       try {
         await this.#payments.updatePaymentStatus(

@@ -88,6 +88,8 @@ class Ingestion {
   readonly #context: ProcessingContext;
   readonly occurrences = new OccurrenceCounter();
   readonly counts = { entries: 0, stored: 0, booked: 0, published: 0, days: 0, gaps: 0 };
+  /** Batches with a payment booked here: their workflow may be waiting for exactly this. */
+  readonly touchedBatches = new Map<string, { companyId: string; batchId: string }>();
   readonly ibansWithGaps = new Set<string>();
 
   constructor(deps: StatementDependencies, kind: CamtKind, companyId: string, context: ProcessingContext) {
@@ -156,7 +158,13 @@ class Ingestion {
       });
       if (booking.kind === 'booked' || booking.kind === 'already_booked') {
         const payment = booking.payment;
-        if (booking.kind === 'booked') this.counts.booked += 1;
+        if (booking.kind === 'booked') {
+          this.counts.booked += 1;
+          this.touchedBatches.set(payment.batchId, {
+            companyId: payment.companyId,
+            batchId: payment.batchId,
+          });
+        }
         events.push({
           type: 'PaymentStatusChanged',
           eventId: `payment-status:${payment.batchId}:${payment.paymentId}:booked`,
@@ -375,6 +383,7 @@ async function ingest(
       `${kind}: ${c.entries} entries (${c.stored} new), ${c.booked} payments booked, ${c.published} incoming payments published` +
       (kind === 'camt.053' ? `, ${c.days} statement days (${c.gaps} with a gap before)` : '') +
       (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
+    touchedBatches: [...ingestion.touchedBatches.values()],
   };
 }
 
