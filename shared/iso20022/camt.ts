@@ -6,6 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
+import { mapEntryFast } from './camt-fast.ts';
 import { detectMessageType, sniffRoot } from './detect.ts';
 import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
 import type {
@@ -806,8 +807,10 @@ export class CamtReader {
       }
     }
     if (depth === 3 && frame.name === 'Ntry') {
-      const path = `${this.statementPath()}/Ntry[${this.entryIndex}]`;
-      const entry = mapEntry(new Cursor(value, this.messageType, path));
+      // Fast path over the raw tree; the cursor mapping runs only to report an error with its path.
+      const entry =
+        mapEntryFast(value) ??
+        mapEntry(new Cursor(value, this.messageType, `${this.statementPath()}/Ntry[${this.entryIndex}]`));
       this.totals.add(
         entry,
         this.currentStatement?.account.currency ?? this.currentStatement?.balances[0]?.amount.currency,
