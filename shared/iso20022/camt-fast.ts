@@ -106,13 +106,26 @@ function bankTransactionCode(node: Node): BankTransactionCode | undefined {
   const proprietaryNode = child(node, 'Prtry');
   const proprietaryCode = str1(proprietaryNode, 'Cd');
   const issuer = str1(proprietaryNode, 'Issr');
+  return assembleBankTransactionCode(domain, family, subFamily, proprietaryCode, issuer);
+}
+
+/** The code from its parts (both camt readers), or undefined when none is given. Assigned one by one, not
+ * spread: this runs for every entry and transaction of a statement. */
+export function assembleBankTransactionCode(
+  domain: string | undefined,
+  family: string | undefined,
+  subFamily: string | undefined,
+  proprietaryCode: string | undefined,
+  issuer: string | undefined,
+): BankTransactionCode | undefined {
   if (
     domain === undefined &&
     family === undefined &&
     subFamily === undefined &&
     proprietaryCode === undefined
-  )
+  ) {
     return undefined;
+  }
   const code: BankTransactionCode = {};
   if (domain !== undefined) code.domain = domain;
   if (family !== undefined) code.family = family;

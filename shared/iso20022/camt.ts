@@ -6,7 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
-import { mapEntryFast } from './camt-fast.ts';
+import { assembleBankTransactionCode, mapEntryFast } from './camt-fast.ts';
 import { detectMessageType, sniffRoot } from './detect.ts';
 import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
 import type {
@@ -98,22 +98,7 @@ function bankTransactionCode(node: Cursor | undefined): BankTransactionCode | un
   const subFamily = node.str('Domn/Fmly/SubFmlyCd');
   const proprietaryCode = node.str('Prtry/Cd');
   const issuer = node.str('Prtry/Issr');
-  if (
-    domain === undefined &&
-    family === undefined &&
-    subFamily === undefined &&
-    proprietaryCode === undefined
-  )
-    return undefined;
-  // Assigned one by one (not spread): this runs for every entry and transaction of a statement.
-  const code: BankTransactionCode = {};
-  if (domain !== undefined) code.domain = domain;
-  if (family !== undefined) code.family = family;
-  if (subFamily !== undefined) code.subFamily = subFamily;
-  if (proprietaryCode !== undefined) {
-    code.proprietary = issuer === undefined ? { code: proprietaryCode } : { code: proprietaryCode, issuer };
-  }
-  return code;
+  return assembleBankTransactionCode(domain, family, subFamily, proprietaryCode, issuer);
 }
 
 function isTrue(value: string | undefined): boolean {
