@@ -6,7 +6,7 @@
 
 import { Readable } from 'node:stream';
 import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
-import { assembleBankTransactionCode, mapEntryFast } from './camt-fast.ts';
+import { assembleBankTransactionCode, EntryCapture } from './camt-entry.ts';
 import { detectMessageType, sniffRoot } from './detect.ts';
 import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
 import type {
@@ -542,14 +542,105 @@ function attributeKey(name: string): string {
 }
 
 /**
+ * Builds the tree of open elements from tokens, in fast-xml-parser's shape (local names as keys, `@_` attributes,
+ * `#text`, repeats as arrays, leaves as trimmed strings): the statement header, and an entry the capture left to
+ * the tree mapping.
+ */
+class TreeBuilder {
+  /** Open elements: `frames[0..depth)`; frames beyond `depth` are kept for reuse. */
+  readonly frames: Frame[] = [];
+  depth = 0;
+
+  open(tokenizer: XmlTokenizer): void {
+    const name = tokenizer.localName;
+    let object: XmlObject | undefined;
+    let hasAttributes = false;
+    for (let k = 0; k < tokenizer.attributeCount; k++) {
+      const key = tokenizer.attributeNames[k] as string;
+      if (key === 'xmlns' || key.startsWith('xmlns:') || key.startsWith('xsi:')) continue;
+      object ??= {};
+      object[attributeKey(key)] = tokenizer.attributeValues[k] as string;
+      hasAttributes = true;
+    }
+    const depth = this.depth;
+    const parent = depth > 0 ? this.frames[depth - 1] : undefined;
+    if (parent && !parent.hasChildren) {
+      parent.hasChildren = true;
+      parent.object ??= {};
+    }
+    const frame = this.frames[depth];
+    if (frame) {
+      frame.name = name;
+      frame.object = object;
+      frame.text = '';
+      frame.hasChildren = false;
+      frame.hasAttributes = hasAttributes;
+    } else {
+      this.frames.push({ name, object, text: '', hasChildren: false, hasAttributes });
+    }
+    this.depth = depth + 1;
+  }
+
+  text(tokenizer: XmlTokenizer, cdata: boolean): void {
+    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+    if (!top) return;
+    // Whitespace between child elements is irrelevant; skipping it keeps containers cheap. Leading blanks of
+    // a leaf are trimmed anyway.
+    if (cdata) top.text += tokenizer.text();
+    else if (!top.hasChildren && !(tokenizer.blank && top.text === '')) top.text += tokenizer.text();
+  }
+
+  /** Closes the innermost element; returns its frame (reused later) and its value. */
+  close(): { frame: Frame; value: XmlValue } {
+    const frame = this.frames[--this.depth] as Frame;
+    const object = frame.object;
+    if (frame.hasChildren && object) return { frame, value: object };
+    const text = frame.text.trim();
+    if (frame.hasAttributes && object) {
+      object['#text'] = text;
+      return { frame, value: object };
+    }
+    return { frame, value: text };
+  }
+
+  /** The object of the innermost open element, once it has an attribute or a child. */
+  parentObject(): XmlObject | undefined {
+    return this.depth > 0 ? this.frames[this.depth - 1]?.object : undefined;
+  }
+}
+
+/** The tree of one element from its bytes (an entry the capture left to the tree mapping). */
+function treeOf(bytes: Uint8Array): XmlValue {
+  const tokenizer = new XmlTokenizer();
+  tokenizer.push(bytes);
+  tokenizer.finish();
+  const tree = new TreeBuilder();
+  let root: XmlValue = '';
+  for (;;) {
+    const token = tokenizer.next();
+    if (token === TOKEN_OPEN) tree.open(tokenizer);
+    else if (token === TOKEN_TEXT || token === TOKEN_CDATA) tree.text(tokenizer, token === TOKEN_CDATA);
+    else if (token === TOKEN_CLOSE) {
+      const { frame, value } = tree.close();
+      const parent = tree.parentObject();
+      if (parent) addChild(parent, frame.name, value);
+      else if (tree.depth === 0) root = value;
+    } else return root;
+  }
+}
+
+/**
  * Push parser: feed text with `write`, then `close`. Events are delivered synchronously to `emit`.
  * Depth 0 = Document, 1 = message element, 2 = GrpHdr / Stmt, 3 = Stmt children (Ntry...).
  */
 export class CamtReader {
   private readonly tokenizer = new XmlTokenizer();
-  /** Open elements: `frames[0..depth)`; frames beyond `depth` are kept for reuse. */
-  private readonly frames: Frame[] = [];
-  private depth = 0;
+  private readonly tree = new TreeBuilder();
+  /** The `Ntry` being captured (between its start and end tag), else undefined. */
+  private capturing: EntryCapture | undefined;
+  private readonly capture = new EntryCapture();
+  /** Map every entry through its tree (the reference path; tests compare both). */
+  private readonly treeMappingOnly: boolean;
   private detected: DetectedMessageType | undefined;
   private family: CamtFamily | undefined;
   private head = '';
@@ -570,11 +661,12 @@ export class CamtReader {
 
   constructor(
     emit: (event: CamtEvent) => void,
-    options: ParseOptions & { expect?: CamtFamily; defaultMaxBytes?: number } = {},
+    options: ParseOptions & { expect?: CamtFamily; defaultMaxBytes?: number; treeMappingOnly?: boolean } = {},
   ) {
     this.emit = emit;
     this.maxBytes = options.maxBytes ?? options.defaultMaxBytes ?? DEFAULT_STREAM_MAX_BYTES;
     this.expected = options.expect;
+    this.treeMappingOnly = options.treeMappingOnly ?? false;
   }
 
   get messageType(): string {
@@ -582,10 +674,9 @@ export class CamtReader {
   }
 
   private currentPath(): string {
-    return this.frames
-      .slice(0, this.depth)
-      .map((frame) => frame.name)
-      .join('/');
+    const names = this.tree.frames.slice(0, this.tree.depth).map((frame) => frame.name);
+    if (this.capturing) names.push(...this.capturing.openNames);
+    return names.join('/');
   }
 
   /** Feeds a chunk of the document (UTF-8 bytes, or text). */
@@ -637,7 +728,7 @@ export class CamtReader {
     }
     this.tokenizer.finish();
     this.drain();
-    if (this.depth > 0 || this.detected === undefined) {
+    if (this.tree.depth > 0 || this.detected === undefined) {
       throw new Iso20022ParseError('document ended early', {
         messageType: this.messageType,
         path: this.currentPath(),
@@ -658,21 +749,24 @@ export class CamtReader {
 
   private drain(): void {
     const tokenizer = this.tokenizer;
+    const tree = this.tree;
     try {
       for (;;) {
+        const capture = this.capturing;
+        if (capture) {
+          // Inside an entry: the capture takes the tokens up to its end tag.
+          if (!capture.run(tokenizer)) return;
+          this.capturing = undefined;
+          this.endEntry(capture.entry());
+          continue;
+        }
         const token = tokenizer.next();
         if (token === TOKEN_OPEN) {
           this.open(tokenizer);
         } else if (token === TOKEN_CLOSE) {
           this.close_();
-        } else if (token === TOKEN_TEXT) {
-          const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
-          // Whitespace between child elements is irrelevant; skipping it keeps containers cheap. Leading
-          // blanks of a leaf are trimmed anyway.
-          if (top && !top.hasChildren && !(tokenizer.blank && top.text === '')) top.text += tokenizer.text();
-        } else if (token === TOKEN_CDATA) {
-          const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
-          if (top) top.text += tokenizer.text();
+        } else if (token === TOKEN_TEXT || token === TOKEN_CDATA) {
+          tree.text(tokenizer, token === TOKEN_CDATA);
         } else if (token === TOKEN_NONE || token === TOKEN_EOF) {
           return;
         }
@@ -711,21 +805,7 @@ export class CamtReader {
 
   private open(tokenizer: XmlTokenizer): void {
     const name = tokenizer.localName;
-    let object: XmlObject | undefined;
-    let hasAttributes = false;
-    for (let k = 0; k < tokenizer.attributeCount; k++) {
-      const key = tokenizer.attributeNames[k] as string;
-      if (key === 'xmlns' || key.startsWith('xmlns:') || key.startsWith('xsi:')) continue;
-      object ??= {};
-      object[attributeKey(key)] = tokenizer.attributeValues[k] as string;
-      hasAttributes = true;
-    }
-    const depth = this.depth;
-    const parent = depth > 0 ? this.frames[depth - 1] : undefined;
-    if (parent && !parent.hasChildren) {
-      parent.hasChildren = true;
-      parent.object ??= {};
-    }
+    const depth = this.tree.depth;
     const family = this.family as CamtFamily;
     if (depth === 1 && name !== MESSAGE_ELEMENT[family]) {
       throw new Iso20022ParseError(`expected ${MESSAGE_ELEMENT[family]}`, {
@@ -740,21 +820,22 @@ export class CamtReader {
       this.statementStarted = false;
       this.totals = new StatementTotals();
     }
-    if (depth === 3 && name === 'Ntry' && !this.statementStarted) {
-      const statementFrame = this.frames[2];
-      if (statementFrame) this.startStatement(statementFrame);
+    if (depth === 3 && name === 'Ntry') {
+      if (!this.statementStarted) {
+        const statementFrame = this.tree.frames[2];
+        if (statementFrame) this.startStatement(statementFrame);
+      }
+      // The statement element now has a child (as if the entry were added to it).
+      const statement = this.tree.frames[2] as Frame;
+      statement.hasChildren = true;
+      statement.object ??= {};
+      // Keep the entry's bytes in case the capture leaves it to the tree mapping.
+      tokenizer.record();
+      this.capture.begin(name);
+      this.capturing = this.capture;
+      return;
     }
-    const frame = this.frames[depth];
-    if (frame) {
-      frame.name = name;
-      frame.object = object;
-      frame.text = '';
-      frame.hasChildren = false;
-      frame.hasAttributes = hasAttributes;
-    } else {
-      this.frames.push({ name, object, text: '', hasChildren: false, hasAttributes });
-    }
-    this.depth = depth + 1;
+    this.tree.open(tokenizer);
   }
 
   private statementPath(): string {
@@ -772,44 +853,37 @@ export class CamtReader {
     this.emit({ kind: 'statement', statement: this.currentStatement });
   }
 
-  private close_(): void {
-    if (this.depth === 0) return;
-    const depth = --this.depth;
-    const frame = this.frames[depth] as Frame;
-    const parent = depth > 0 ? this.frames[depth - 1] : undefined;
-    const family = this.family as CamtFamily;
-    let value: XmlValue;
-    const object = frame.object;
-    if (frame.hasChildren && object) {
-      value = object;
-    } else {
-      const text = frame.text.trim();
-      if (frame.hasAttributes && object) {
-        object['#text'] = text;
-        value = object;
-      } else {
-        value = text;
-      }
-    }
-    if (depth === 3 && frame.name === 'Ntry') {
-      // Fast path over the raw tree; the cursor mapping runs only to report an error with its path.
-      const entry =
-        mapEntryFast(value) ??
-        mapEntry(new Cursor(value, this.messageType, `${this.statementPath()}/Ntry[${this.entryIndex}]`));
-      this.totals.add(
-        entry,
-        this.currentStatement?.account.currency ?? this.currentStatement?.balances[0]?.amount.currency,
+  private endEntry(captured: Entry | undefined): void {
+    let entry = this.treeMappingOnly ? undefined : captured;
+    if (entry === undefined) {
+      // The reference path: this entry's tree, mapped by `mapEntry` (which names the element of any error).
+      const tree = treeOf(this.tokenizer.recorded());
+      entry = mapEntry(
+        new Cursor(tree, this.messageType, `${this.statementPath()}/Ntry[${this.entryIndex}]`),
       );
-      this.emit({
-        kind: 'entry',
-        statementId: this.currentStatement?.id ?? '',
-        index: this.entryIndex,
-        entry,
-      });
-      this.entryIndex++;
-      return;
+    } else {
+      this.tokenizer.stopRecording();
     }
-    if (parent?.object) addChild(parent.object, frame.name, value);
+    this.totals.add(
+      entry,
+      this.currentStatement?.account.currency ?? this.currentStatement?.balances[0]?.amount.currency,
+    );
+    this.emit({
+      kind: 'entry',
+      statementId: this.currentStatement?.id ?? '',
+      index: this.entryIndex,
+      entry,
+    });
+    this.entryIndex++;
+  }
+
+  private close_(): void {
+    if (this.tree.depth === 0) return;
+    const { frame, value } = this.tree.close();
+    const depth = this.tree.depth;
+    const parent = this.tree.parentObject();
+    const family = this.family as CamtFamily;
+    if (parent) addChild(parent, frame.name, value);
     if (depth === 2 && frame.name === 'GrpHdr')
       this.emitHeader(new Cursor(value, this.messageType, `Document/${MESSAGE_ELEMENT[family]}/GrpHdr`));
     if (depth === 2 && frame.name === STATEMENT_ELEMENT[family]) {
@@ -817,7 +891,7 @@ export class CamtReader {
       // Trailing elements (AddtlStmtInf) arrive after the entries: re-read the header once more.
       const headerFindings: Finding[] = [];
       const statement = mapStatementHeader(
-        new Cursor(object ?? {}, this.messageType, this.statementPath()),
+        new Cursor(frame.object ?? {}, this.messageType, this.statementPath()),
         family,
         headerFindings,
       );
@@ -826,7 +900,7 @@ export class CamtReader {
         ...checkStatement(statement, this.totals, family),
       ];
       this.emit({ kind: 'statement-end', statement, entryCount: this.entryIndex, findings });
-      if (parent?.object) delete parent.object[frame.name];
+      if (parent) delete parent[frame.name];
     }
   }
 
@@ -958,35 +1032,92 @@ async function* chunksOf(source: CamtSource): AsyncGenerator<string | Uint8Array
 }
 
 /**
+ * Async iteration over the items a reader produces from the source's chunks: the next chunk is read only when
+ * the consumer has taken every item of the previous one. Hand-written rather than an async generator, whose
+ * `yield` costs an extra microtask per item (one per statement entry). Stopping early (`break`) or a parse
+ * error closes the source.
+ */
+class ChunkPump<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[];
+  private head = 0;
+  private readonly chunks: AsyncIterator<string | Uint8Array>;
+  private finished = false;
+  private readonly write: (chunk: string | Uint8Array) => void;
+  private readonly end: () => void;
+
+  constructor(source: CamtSource, items: T[], write: (chunk: string | Uint8Array) => void, end: () => void) {
+    this.chunks = chunksOf(source);
+    this.items = items;
+    this.write = write;
+    this.end = end;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T, undefined>> {
+    const items = this.items;
+    for (;;) {
+      if (this.head < items.length) return { value: items[this.head++] as T, done: false };
+      items.length = 0;
+      this.head = 0;
+      if (this.finished) return { value: undefined, done: true };
+      try {
+        const step = await this.chunks.next();
+        if (step.done) {
+          this.finished = true;
+          this.end();
+        } else {
+          this.write(step.value);
+        }
+      } catch (error) {
+        if (!this.finished) {
+          this.finished = true;
+          await this.chunks.return?.();
+        }
+        items.length = 0;
+        throw error;
+      }
+    }
+  }
+
+  async return(): Promise<IteratorResult<T, undefined>> {
+    this.items.length = 0;
+    this.head = 0;
+    if (!this.finished) {
+      this.finished = true;
+      await this.chunks.return?.();
+    }
+    return { value: undefined, done: true };
+  }
+}
+
+/**
  * Streams a camt.052/053/054 as events (header, statement, entry, statement-end) with bounded memory.
  * Reads the next chunk only when the consumer has taken the events of the previous one.
  */
-export async function* streamCamt(
+export function streamCamt(
   source: CamtSource,
   options: ParseOptions & { expect?: CamtFamily } = {},
-): AsyncGenerator<CamtEvent> {
-  let pending: CamtEvent[] = [];
+): AsyncIterableIterator<CamtEvent> {
+  const pending: CamtEvent[] = [];
   const reader = new CamtReader((event) => pending.push(event), options);
-  for await (const chunk of chunksOf(source)) {
-    reader.write(chunk);
-    if (pending.length > 0) {
-      const batch = pending;
-      pending = [];
-      yield* batch;
-    }
-  }
-  reader.close();
-  yield* pending;
+  return new ChunkPump(
+    source,
+    pending,
+    (chunk) => reader.write(chunk),
+    () => reader.close(),
+  );
 }
 
 /** The entries of a camt.053, one at a time, each with its statement header (balances, account). */
-export async function* streamCamt053Entries(
+export function streamCamt053Entries(
   source: CamtSource,
   options: ParseOptions = {},
-): AsyncGenerator<{ statement: AccountStatement; entry: Entry; index: number }> {
-  // Same events as `streamCamt`, read straight from the reader: one async generator per entry less.
+): AsyncIterableIterator<{ statement: AccountStatement; entry: Entry; index: number }> {
   let statement: AccountStatement | undefined;
-  let pending: { statement: AccountStatement; entry: Entry; index: number }[] = [];
+  const pending: { statement: AccountStatement; entry: Entry; index: number }[] = [];
   const reader = new CamtReader(
     (event) => {
       if (event.kind === 'statement') statement = event.statement;
@@ -995,16 +1126,12 @@ export async function* streamCamt053Entries(
     },
     { ...options, expect: 'camt.053' },
   );
-  for await (const chunk of chunksOf(source)) {
-    reader.write(chunk);
-    if (pending.length > 0) {
-      const batch = pending;
-      pending = [];
-      yield* batch;
-    }
-  }
-  reader.close();
-  yield* pending;
+  return new ChunkPump(
+    source,
+    pending,
+    (chunk) => reader.write(chunk),
+    () => reader.close(),
+  );
 }
 
 /** Convenience for `fs.createReadStream` users. */

@@ -171,6 +171,7 @@ function internalised(text: string): string {
 const CRLF = /\r\n?/g;
 const ATTR_WS = /\r\n|[\r\n\t]/g;
 const INTERN_SIZE = 2048;
+const INTERN_PROBES = 4;
 const SKIPPED = -1;
 const EMPTY = Buffer.alloc(0) as FastBuffer;
 
@@ -213,6 +214,12 @@ export class XmlTokenizer {
   private readonly internLocal: string[] = new Array(INTERN_SIZE).fill('');
   /** Local name of the last `intern` result. */
   private lastLocal = '';
+  /** Offset in `buf` of the last start tag (for `record`). */
+  private tagStart = 0;
+  // Recording (`record` / `recorded`): bytes from `recordStart` in `buf`, plus copies of earlier buffers.
+  private recording = false;
+  private recordStart = 0;
+  private readonly recordedChunks: Buffer[] = [];
 
   /** Element names currently open, outermost first. */
   get openElements(): readonly string[] {
@@ -223,6 +230,12 @@ export class XmlTokenizer {
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error('push after end');
     if (chunk.length === 0) return;
+    if (this.recording) {
+      // The bytes before `pos` are about to go: keep a copy of the recorded part.
+      if (this.pos > this.recordStart)
+        this.recordedChunks.push(Buffer.from(this.buf.subarray(this.recordStart, this.pos)));
+      this.recordStart = 0;
+    }
     const view = (
       Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     ) as FastBuffer;
@@ -247,6 +260,30 @@ export class XmlTokenizer {
     this.buf = this.own;
     this.pos = 0;
     this.end = need;
+  }
+
+  /**
+   * Starts keeping the document's bytes from the start tag of the last OPEN token on, until `recorded` or
+   * `stopRecording`. Costs nothing unless a chunk boundary falls inside (then that part is copied once).
+   */
+  record(): void {
+    this.recording = true;
+    this.recordStart = this.tagStart;
+    this.recordedChunks.length = 0;
+  }
+
+  /** The bytes since `record` up to the end of the last token, and stops recording. */
+  recorded(): Buffer {
+    const tail = this.buf.subarray(this.recordStart, this.pos);
+    const bytes =
+      this.recordedChunks.length === 0 ? Buffer.from(tail) : Buffer.concat([...this.recordedChunks, tail]);
+    this.stopRecording();
+    return bytes;
+  }
+
+  stopRecording(): void {
+    this.recording = false;
+    this.recordedChunks.length = 0;
   }
 
   /** No more input: `next` now reports anything unterminated or unclosed, then returns TOKEN_EOF. */
@@ -388,18 +425,30 @@ export class XmlTokenizer {
       this.lastLocal = stripPrefix(name);
       return name;
     }
-    const slot = (hash ^ (hash >>> 11)) & (INTERN_SIZE - 1);
-    const cached = this.internKeys[slot];
-    if (cached !== undefined && cached.length === stop - start) {
+    // Open addressing over a few neighbouring slots: two names that hash alike (in the bench file `Amt`
+    // and `Domn` did) must not evict each other on every tag.
+    const home = (hash ^ (hash >>> 11)) & (INTERN_SIZE - 1);
+    const length = stop - start;
+    let free = -1;
+    for (let probe = 0; probe < INTERN_PROBES; probe++) {
+      const slot = (home + probe) & (INTERN_SIZE - 1);
+      const cached = this.internKeys[slot];
+      if (cached === undefined) {
+        free = slot;
+        break;
+      }
+      if (cached.length !== length) continue;
       let k = 0;
-      while (k < cached.length && cached.charCodeAt(k) === buf[start + k]) k++;
-      if (k === cached.length) {
+      while (k < length && cached.charCodeAt(k) === buf[start + k]) k++;
+      if (k === length) {
         this.lastLocal = this.internLocal[slot] as string;
         return cached;
       }
     }
     const name = internalised(buf.latin1Slice(start, stop));
     const local = internalised(stripPrefix(name));
+    // A full neighbourhood (only with thousands of distinct names) overwrites the home slot.
+    const slot = free < 0 ? home : free;
     this.internKeys[slot] = name;
     this.internLocal[slot] = local;
     this.lastLocal = local;
@@ -413,6 +462,7 @@ export class XmlTokenizer {
     if (j < 0) return this.incomplete('a start tag');
     const name = this.intern(buf, i + 1, j);
     this.localName = this.lastLocal;
+    this.tagStart = i;
     if (this.depth === 0 && this.rootSeen)
       throw new XmlSyntaxError(`a second root element <${name}> after the first one`);
     let count = 0;

@@ -201,6 +201,24 @@ describe('camt streaming', () => {
     expect(findings).toEqual(['summary_count_mismatch']);
   });
 
+  it('closes the source when the consumer stops early or the document is bad', async () => {
+    const xml = Buffer.from(buildCamt053(bigStatement(50)).xml);
+    const chunks = Array.from({ length: Math.ceil(xml.length / 1000) }, (_, i) =>
+      xml.subarray(i * 1000, i * 1000 + 1000),
+    );
+    const early = Readable.from(chunks);
+    for await (const { index } of streamCamt053Entries(early)) if (index === 2) break;
+    expect(early.destroyed).toBe(true);
+
+    const bad = Readable.from([...chunks.slice(0, 3), Buffer.from('<broken')]);
+    await expect(async () => {
+      for await (const _ of streamCamt(bad)) {
+        // drain
+      }
+    }).rejects.toThrow(/well-formed|ended/);
+    expect(bad.destroyed).toBe(true);
+  });
+
   it('refuses a DOCTYPE even when it arrives in a later chunk position', async () => {
     const xml = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>${buildCamt053(sampleStatementInput()).xml.replace(/^<\?xml[^>]*>\n/, '')}`;
     await expect(async () => {
