@@ -105,13 +105,64 @@ function checkMinor(minor: number, currency: string, rules: AmountRules): void {
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?$/;
 
+let lastCurrency = '';
+let lastExponent = 2;
+/** `currencyExponent`, remembering the last currency (a statement is nearly always in one). */
+function exponentOf(currency: string): number {
+  if (currency === lastCurrency) return lastExponent;
+  const exponent = currencyExponent(currency);
+  lastCurrency = currency;
+  lastExponent = exponent;
+  return exponent;
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000];
+
+/**
+ * Minor units of an unsigned plain decimal ("1250", "12.5", "12.") with at most `exponent` fraction digits and
+ * at most 15 digits in all, so the arithmetic is exact; -1 for anything else (the general parser decides).
+ */
+function plainMinor(text: string, exponent: number): number {
+  if (exponent >= POWERS_OF_TEN.length) return -1;
+  const length = text.length;
+  let whole = 0;
+  let k = 0;
+  for (; k < length; k++) {
+    const digit = text.charCodeAt(k) - 48;
+    if (digit < 0 || digit > 9) break;
+    whole = whole * 10 + digit;
+  }
+  if (k === 0 || k + exponent > 15) return -1;
+  let fraction = 0;
+  let digits = 0;
+  if (k < length) {
+    if (text.charCodeAt(k) !== 46) return -1;
+    for (k++; k < length; k++) {
+      const digit = text.charCodeAt(k) - 48;
+      if (digit < 0 || digit > 9) return -1;
+      fraction = fraction * 10 + digit;
+      digits++;
+    }
+    if (digits > exponent) return -1;
+  }
+  return (
+    whole * (POWERS_OF_TEN[exponent] as number) + fraction * (POWERS_OF_TEN[exponent - digits] as number)
+  );
+}
+
 /**
  * Parses a decimal string ("1234.5", "0.29", "100") into minor units of `currency`.
  * Trailing zeros beyond the currency exponent are accepted ("12.500" EUR = 1250); non-zero digits
  * beyond it are an error, as are exponents, grouping separators and empty strings.
  */
 export function parseDecimal(text: string, currency: string, rules: AmountRules = {}): Money {
-  const exponent = currencyExponent(currency);
+  const exponent = exponentOf(currency);
+  // Statements carry hundreds of thousands of amounts, nearly all plain ("1048.29"): read those directly.
+  const plain = plainMinor(text, exponent);
+  if (plain >= 0) {
+    checkMinor(plain, currency, rules);
+    return { minor: plain, currency };
+  }
   const trimmed = text.trim();
   const match = DECIMAL.exec(trimmed);
   if (!match) {

@@ -23,6 +23,7 @@ import type {
   PartyAccount,
 } from './types.ts';
 import {
+  nameId,
   TOKEN_CDATA,
   TOKEN_CLOSE,
   TOKEN_OPEN,
@@ -50,7 +51,8 @@ interface SchemaNode {
   readonly listIndex: number;
   /** Keeps the `Ccy` attribute in `slot + 1`. */
   readonly money: boolean;
-  readonly children: Map<string, SchemaNode> | undefined;
+  /** Child nodes by the tokenizer's `nameId` of their local name. */
+  readonly children: readonly (SchemaNode | undefined)[];
   /** For the root and list nodes: the shape of the record they start. */
   readonly scope: Scope | undefined;
 }
@@ -77,8 +79,8 @@ class Scope {
   }
 }
 
-function compile(spec: Spec, scope: Scope, prefix: string): Map<string, SchemaNode> {
-  const children = new Map<string, SchemaNode>();
+function compile(spec: Spec, scope: Scope, prefix: string): (SchemaNode | undefined)[] {
+  const children: (SchemaNode | undefined)[] = [];
   for (const [name, child] of Object.entries(spec)) {
     const path = prefix === '' ? name : `${prefix}/${name}`;
     if (typeof child === 'object' && 'list' in child) {
@@ -86,7 +88,7 @@ function compile(spec: Spec, scope: Scope, prefix: string): Map<string, SchemaNo
       own.empty = [undefined];
       const index = scope.lists++;
       scope.listScopes.set(path, { index, scope: own });
-      children.set(name, {
+      setChild(children, name, {
         slot: 0,
         isList: true,
         listIndex: index,
@@ -100,16 +102,25 @@ function compile(spec: Spec, scope: Scope, prefix: string): Map<string, SchemaNo
     scope.size += child === MONEY ? 2 : 1;
     scope.empty = new Array<Value>(scope.size).fill(undefined);
     scope.slots.set(path, slot);
-    children.set(name, {
+    setChild(children, name, {
       slot,
       isList: false,
       listIndex: -1,
       money: child === MONEY,
-      children: typeof child === 'object' ? compile(child as Spec, scope, path) : undefined,
+      children: typeof child === 'object' ? compile(child as Spec, scope, path) : NO_CHILDREN,
       scope: undefined,
     });
   }
   return children;
+}
+
+const NO_CHILDREN: (SchemaNode | undefined)[] = [];
+
+function setChild(children: (SchemaNode | undefined)[], name: string, node: SchemaNode): void {
+  const id = nameId(name);
+  if (id < 0) throw new Error('camt entry schema: element name registry is full');
+  while (children.length <= id) children.push(undefined);
+  children[id] = node;
 }
 
 const BANK_TRANSACTION_CODE: Spec = {
@@ -223,26 +234,19 @@ export class EntryCapture {
   private readonly records: CapturedRecord[] = [];
   private readonly texts: string[] = [];
   private readonly hasChildren: boolean[] = [];
-  private readonly names: string[] = [];
   private depth = 0;
   private root: CapturedRecord = newRecord(ENTRY_SCOPE);
   /** Something the capture does not reproduce exactly: the reader falls back to the tree mapping. */
   private gaveUp = false;
 
-  begin(name: string): void {
+  begin(): void {
     this.root = newRecord(ENTRY_SCOPE);
     this.gaveUp = false;
     this.nodes[0] = ROOT;
     this.records[0] = this.root;
     this.texts[0] = '';
     this.hasChildren[0] = false;
-    this.names[0] = name;
     this.depth = 1;
-  }
-
-  /** Element names open inside the entry, `Ntry` first (for error paths). */
-  get openNames(): string[] {
-    return this.names.slice(0, this.depth);
   }
 
   /** Consumes tokens; true once the entry element has closed, false when the tokenizer needs more input. */
@@ -275,9 +279,12 @@ export class EntryCapture {
     this.hasChildren[d - 1] = true;
     this.texts[d] = '';
     this.hasChildren[d] = false;
-    this.names[d] = tokenizer.localName;
     this.depth = d + 1;
-    const node = parent === null || this.gaveUp ? undefined : parent.children?.get(tokenizer.localName);
+    const id = tokenizer.localId;
+    const node =
+      parent === null || this.gaveUp || id < 0 || id >= parent.children.length
+        ? undefined
+        : parent.children[id];
     if (node === undefined) {
       this.nodes[d] = null;
       return;

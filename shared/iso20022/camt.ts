@@ -675,7 +675,8 @@ export class CamtReader {
 
   private currentPath(): string {
     const names = this.tree.frames.slice(0, this.tree.depth).map((frame) => frame.name);
-    if (this.capturing) names.push(...this.capturing.openNames);
+    // Inside an entry the tokenizer knows what is open below the statement.
+    if (this.capturing) names.push(...this.tokenizer.openElements.slice(this.tree.depth).map(localName));
     return names.join('/');
   }
 
@@ -831,7 +832,7 @@ export class CamtReader {
       statement.object ??= {};
       // Keep the entry's bytes in case the capture leaves it to the tree mapping.
       tokenizer.record();
-      this.capture.begin(name);
+      this.capture.begin();
       this.capturing = this.capture;
       return;
     }

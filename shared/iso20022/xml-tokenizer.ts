@@ -175,11 +175,30 @@ const INTERN_PROBES = 4;
 const SKIPPED = -1;
 const EMPTY = Buffer.alloc(0) as FastBuffer;
 
+// Small integer ids for local element names, shared by every tokenizer of the process: a consumer that knows
+// its names up front (the camt entry capture) looks children up by id in an array instead of a Map. Bounded, so
+// documents full of invented names cannot grow it without limit; past the bound new names get -1.
+const NAME_IDS = new Map<string, number>();
+const MAX_NAME_IDS = 65_536;
+
+/** The id of a local element name (assigned on first use), or -1 once the registry is full. */
+export function nameId(local: string): number {
+  let id = NAME_IDS.get(local);
+  if (id === undefined) {
+    if (NAME_IDS.size >= MAX_NAME_IDS) return -1;
+    id = NAME_IDS.size;
+    NAME_IDS.set(local, id);
+  }
+  return id;
+}
+
 export class XmlTokenizer {
   /** Name of the element of the last OPEN or CLOSE token (prefix included). */
   name = '';
   /** OPEN: `name` without its namespace prefix. */
   localName = '';
+  /** OPEN: `nameId(localName)`. */
+  localId = -1;
   /** OPEN: the element was written `<a/>`; its CLOSE token follows. */
   selfClosing = false;
   /** OPEN: attribute names and values, `attributeCount` of them are valid (arrays are reused). */
@@ -212,8 +231,11 @@ export class XmlTokenizer {
   private scanFlags = 0;
   private readonly internKeys: (string | undefined)[] = new Array(INTERN_SIZE).fill(undefined);
   private readonly internLocal: string[] = new Array(INTERN_SIZE).fill('');
+  private readonly internIds = new Int32Array(INTERN_SIZE);
   /** Local name of the last `intern` result. */
   private lastLocal = '';
+  /** `nameId` of `lastLocal`. */
+  private lastId = -1;
   /** Offset in `buf` of the last start tag (for `record`). */
   private tagStart = 0;
   // Recording (`record` / `recorded`): bytes from `recordStart` in `buf`, plus copies of earlier buffers.
@@ -423,6 +445,7 @@ export class XmlTokenizer {
     if (high >= 0x80) {
       const name = buf.utf8Slice(start, stop);
       this.lastLocal = stripPrefix(name);
+      this.lastId = nameId(this.lastLocal);
       return name;
     }
     // Open addressing over a few neighbouring slots: two names that hash alike (in the bench file `Amt`
@@ -442,6 +465,7 @@ export class XmlTokenizer {
       while (k < length && cached.charCodeAt(k) === buf[start + k]) k++;
       if (k === length) {
         this.lastLocal = this.internLocal[slot] as string;
+        this.lastId = this.internIds[slot] as number;
         return cached;
       }
     }
@@ -452,6 +476,8 @@ export class XmlTokenizer {
     this.internKeys[slot] = name;
     this.internLocal[slot] = local;
     this.lastLocal = local;
+    this.lastId = nameId(local);
+    this.internIds[slot] = this.lastId;
     return name;
   }
 
@@ -462,6 +488,7 @@ export class XmlTokenizer {
     if (j < 0) return this.incomplete('a start tag');
     const name = this.intern(buf, i + 1, j);
     this.localName = this.lastLocal;
+    this.localId = this.lastId;
     this.tagStart = i;
     if (this.depth === 0 && this.rootSeen)
       throw new XmlSyntaxError(`a second root element <${name}> after the first one`);

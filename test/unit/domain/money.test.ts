@@ -11,6 +11,38 @@ import {
   sumMoney,
 } from '#shared/domain/money.ts';
 
+/** `parseDecimal` as it was before its plain-decimal fast path, kept verbatim as an oracle. */
+function parseDecimalOracle(
+  text: string,
+  currency: string,
+  rules: { allowZero?: boolean; allowNegative?: boolean } = {},
+) {
+  const exponent = currencyExponent(currency);
+  const trimmed = text.trim();
+  const match = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(trimmed);
+  if (!match) throw new MoneyError(`"${text}" is not a decimal amount`, text);
+  const sign = match[1] === '-' ? -1 : 1;
+  const whole = match[2] ?? '0';
+  let fraction = match[3] ?? '';
+  if (fraction.length > exponent) {
+    const extra = fraction.slice(exponent);
+    if (/[^0]/.test(extra)) {
+      throw new MoneyError(
+        `"${text}" has more than ${exponent} fraction digits, which ${currency} does not allow`,
+        text,
+      );
+    }
+    fraction = fraction.slice(0, exponent);
+  }
+  const digits = (whole + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
+  if (digits.length > 15 && BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new MoneyError(`"${text}" ${currency} is too large`, text);
+  }
+  const minor = sign * Number(digits);
+  const normalised = Object.is(minor, -0) ? 0 : minor;
+  return money(normalised, currency, rules);
+}
+
 describe('money', () => {
   it('knows currency exponents: EUR 2, JPY 0, BHD 3', () => {
     expect(currencyExponent('EUR')).toBe(2);
@@ -39,6 +71,64 @@ describe('money', () => {
     expect(() => parseDecimal('0.00', 'EUR', { allowZero: false })).toThrow(/greater than zero/);
     for (const bad of ['', '1,00', '1e3', 'abc', '.5', '1.2.3', '90071992547409.92']) {
       expect(() => parseDecimal(bad, 'EUR'), bad).toThrow(MoneyError);
+    }
+  });
+
+  it('parses plain decimals on its fast path exactly as the general parser does (property)', () => {
+    const digits = (max: number) => fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: max });
+    // Mostly well-formed decimals of every length around the limits, sometimes noise.
+    const text = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('', '', '-', '+', ' '),
+          digits(18),
+          fc.option(digits(6)),
+          fc.constantFrom('', '', ' '),
+        )
+        .map(
+          ([sign, whole, fraction, tail]) =>
+            `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${tail}`,
+        ),
+      fc
+        .array(fc.constantFrom('0', '1', '.', '-', ' ', 'e', '9007199254740993'), { maxLength: 6 })
+        .map((parts) => parts.join('')),
+    );
+    const outcome = (run: () => unknown) => {
+      try {
+        return JSON.stringify(run());
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    fc.assert(
+      fc.property(
+        text,
+        fc.constantFrom('EUR', 'JPY', 'BHD', 'CLF', 'XYZ', ''),
+        fc.record({ allowZero: fc.boolean(), allowNegative: fc.boolean() }, { requiredKeys: [] }),
+        (value, currency, rules) => {
+          expect(outcome(() => parseDecimal(value, currency, rules))).toBe(
+            outcome(() => parseDecimalOracle(value, currency, rules)),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    for (const value of [
+      '0',
+      '0.00',
+      '12.',
+      '12.5',
+      '1.234',
+      '1.500',
+      '999999999999999',
+      '9999999999999.99',
+      '0000000000000001.5',
+    ]) {
+      for (const currency of ['EUR', 'JPY', 'BHD']) {
+        expect(outcome(() => parseDecimal(value, currency))).toBe(
+          outcome(() => parseDecimalOracle(value, currency)),
+        );
+      }
     }
   });
 
