@@ -435,13 +435,18 @@ export class XmlTokenizer {
    * property access when the name becomes an object key.
    */
   private intern(buf: FastBuffer, start: number, stop: number): string {
-    let hash = stop - start;
+    let hash = 0;
     let high = 0;
     for (let k = start; k < stop; k++) {
       const b = buf[k] as number;
       hash = (Math.imul(hash, 31) + b) | 0;
       high |= b;
     }
+    return this.internHashed(buf, start, stop, hash, high);
+  }
+
+  /** `intern` when the caller has computed the hash (and the OR of all bytes) while scanning the name. */
+  private internHashed(buf: FastBuffer, start: number, stop: number, hash: number, high: number): string {
     if (high >= 0x80) {
       const name = buf.utf8Slice(start, stop);
       this.lastLocal = stripPrefix(name);
@@ -484,9 +489,19 @@ export class XmlTokenizer {
   private startTag(buf: FastBuffer, i: number, end: number): number {
     if (((NAME_CLASS[buf[i + 1] as number] as number) & 2) === 0)
       throw new XmlSyntaxError('disallowed character after "<"');
-    let j = this.nameEnd(buf, i + 2, end);
-    if (j < 0) return this.incomplete('a start tag');
-    const name = this.intern(buf, i + 1, j);
+    // Scan the name and hash it in one pass.
+    let j = i + 1;
+    let hash = 0;
+    let high = 0;
+    while (j < end) {
+      const b = buf[j] as number;
+      if ((NAME_CLASS[b] as number) === 0) break;
+      hash = (Math.imul(hash, 31) + b) | 0;
+      high |= b;
+      j++;
+    }
+    if (j >= end) return this.incomplete('a start tag');
+    const name = this.internHashed(buf, i + 1, j, hash, high);
     this.localName = this.lastLocal;
     this.localId = this.lastId;
     this.tagStart = i;
@@ -564,6 +579,27 @@ export class XmlTokenizer {
   }
 
   private endTag(buf: FastBuffer, i: number, end: number): number {
+    // Common case first: `</` + the name of the open element + `>`. A name char cannot be `>`, so the match is
+    // exact; anything else (blanks before `>`, a mismatch, the buffer ending) takes the general path.
+    const open = this.depth > 0 ? (this.stack[this.depth - 1] as string) : undefined;
+    if (open !== undefined) {
+      const length = open.length;
+      const stop = i + 2 + length;
+      if (stop < end && buf[stop] === GT) {
+        let k = 0;
+        // ASCII only: a non-ASCII name is compared decoded, on the general path.
+        for (; k < length; k++) {
+          const c = open.charCodeAt(k);
+          if (c >= 0x80 || c !== buf[i + 2 + k]) break;
+        }
+        if (k === length) {
+          this.pos = stop + 1;
+          this.name = open;
+          this.depth--;
+          return TOKEN_CLOSE;
+        }
+      }
+    }
     if (i + 2 >= end) return this.incomplete('an end tag');
     let j = this.nameEnd(buf, i + 2, end);
     if (j < 0) return this.incomplete('an end tag');

@@ -210,6 +210,17 @@ describe('XmlTokenizer', () => {
     expect(tokenize([buffer])).toEqual(saxesEvents(xml));
   });
 
+  it('accepts end tags with blanks before ">", prefixes and non-ASCII names', () => {
+    const xml = '<p:Doc xmlns:p="urn:x"><é>1</é ><Ab>2</Ab\n><x:Ab>3</x:Ab></p:Doc>';
+    expect(tokenize([Buffer.from(xml)])).toEqual(saxesEvents(xml));
+  });
+
+  it('does not take a Latin-1 byte for the same character in an end tag', () => {
+    // <é> is C3 A9 in UTF-8; a lone E9 byte (é in Latin-1) in the end tag is not the same name.
+    const bytes = Buffer.concat([Buffer.from('<é></'), Buffer.from([0xe9]), Buffer.from('>')]);
+    expect(() => tokenize([bytes])).toThrow(/does not match <é>/);
+  });
+
   it('normalises line ends in text and whitespace in attribute values like saxes', () => {
     const xml = '<a x="1\r\n2\t3\n4&#10;5">l1\r\nl2\rl3&#13;</a>';
     expect(tokenize([Buffer.from(xml)])).toEqual(saxesEvents(xml));
@@ -219,6 +230,10 @@ describe('XmlTokenizer', () => {
   const malformed: [string, string, RegExp][] = [
     ['mismatched end tag', '<a><b></a></b>', /end tag <\/a> does not match <b>/],
     ['end tag without start', '<a></a></b>', /without a start tag|after the root/],
+    ['end tag longer than the open name', '<ab></abc>', /end tag <\/abc> does not match <ab>/],
+    ['end tag shorter than the open name', '<abc></ab>', /end tag <\/ab> does not match <abc>/],
+    ['end tag with the same length', '<abc></abd>', /end tag <\/abd> does not match <abc>/],
+    ['non-ASCII end tag differing in bytes', '<é></è>', /end tag <\/è> does not match <é>/],
     ['unclosed element', '<a><b></b>', /<a> is not closed/],
     ['truncated start tag', '<a><b x="1"', /ended inside a start tag/],
     ['truncated end tag', '<a></a', /ended inside an end tag/],
