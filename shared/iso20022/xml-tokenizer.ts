@@ -612,7 +612,9 @@ export class XmlTokenizer {
     if (same) {
       const e = expected as string;
       for (let k = 0; k < e.length; k++) {
-        if (e.charCodeAt(k) !== buf[i + 2 + k]) {
+        // Byte-for-character holds for ASCII only; other names are compared decoded.
+        const c = e.charCodeAt(k);
+        if (c >= 0x80 || c !== buf[i + 2 + k]) {
           same = false;
           break;
         }
