@@ -94,14 +94,76 @@ function pathOf(g: number, p: number): string {
   return p < 0 ? `paymentGroups[${g}]` : `paymentGroups[${g}].payments[${p}]`;
 }
 
+// Per-process seed: ids come from users, so their hash collisions must not be predictable.
+const ID_HASH_SEED = (Math.random() * 0x7fffffff) | 0;
+
+/**
+ * Insert-only set for the duplicate-id checks of a batch: open addressing in an `Int32Array` sized up front,
+ * no allocation per id (a `Set` of 10,000 ids spends most of its time growing and being collected).
+ */
+class IdSet {
+  private table: Int32Array;
+  private readonly ids: string[] = [];
+  /** Anything that is not a string (already an issue of its own) is still checked for repeats. */
+  private readonly others = new Set<unknown>();
+
+  constructor(expected: number) {
+    let size = 16;
+    while (size < expected * 2) size *= 2;
+    this.table = new Int32Array(size);
+  }
+
+  /** Adds the id; false when it was there already. */
+  add(id: unknown): boolean {
+    if (typeof id !== 'string') {
+      if (this.others.has(id)) return false;
+      this.others.add(id);
+      return true;
+    }
+    if (this.ids.length * 2 >= this.table.length) this.grow();
+    const mask = this.table.length - 1;
+    let slot = hashId(id) & mask;
+    for (;;) {
+      const entry = this.table[slot] as number;
+      if (entry === 0) {
+        this.ids.push(id);
+        this.table[slot] = this.ids.length;
+        return true;
+      }
+      if (this.ids[entry - 1] === id) return false;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    const mask = this.table.length - 1;
+    for (let k = 0; k < this.ids.length; k++) {
+      let slot = hashId(this.ids[k] as string) & mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = k + 1;
+    }
+  }
+}
+
+function hashId(id: string): number {
+  let hash = ID_HASH_SEED ^ id.length;
+  for (let k = 0; k < id.length; k++) hash = Math.imul(hash ^ id.charCodeAt(k), 0x01000193);
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  return hash ^ (hash >>> 12);
+}
+
 class Normalizer {
   readonly issues: FieldIssue[] = [];
   readonly policy: CharacterPolicy;
-  readonly seenEndToEnd = new Set<string>();
-  readonly seenInstruction = new Set<string>();
+  readonly seenEndToEnd: IdSet;
+  readonly seenInstruction: IdSet;
 
-  constructor(policy: CharacterPolicy) {
+  constructor(policy: CharacterPolicy, expectedPayments: number) {
     this.policy = policy;
+    this.seenEndToEnd = new IdSet(expectedPayments);
+    this.seenInstruction = new IdSet(expectedPayments);
   }
 
   add(g: number, p: number, field: string, message: string, subfield = ''): void {
@@ -196,17 +258,15 @@ class Normalizer {
   payment(g: number, p: number, payment: CreditTransfer): CreditTransfer {
     const endToEndId = payment.endToEndId;
     this.id(g, p, '.endToEndId', endToEndId);
-    if (this.seenEndToEnd.has(endToEndId)) {
+    if (!this.seenEndToEnd.add(endToEndId)) {
       this.add(g, p, '.endToEndId', `duplicate end-to-end id "${endToEndId}" in the batch`);
     }
-    this.seenEndToEnd.add(endToEndId);
     const instructionId = payment.instructionId;
     if (instructionId !== undefined) {
       this.id(g, p, '.instructionId', instructionId);
-      if (this.seenInstruction.has(instructionId)) {
+      if (!this.seenInstruction.add(instructionId)) {
         this.add(g, p, '.instructionId', `duplicate instruction id "${instructionId}" in the batch`);
       }
-      this.seenInstruction.add(instructionId);
     }
     const remittance = this.remittance(g, p, payment.remittance);
     const amount = this.amount(g, p, payment.amount);
@@ -232,7 +292,11 @@ export function normalizePain001Batch(
   policy: CharacterPolicy = DEFAULT_CHARACTER_POLICY,
   messageType = 'pain.001',
 ): Pain001Batch {
-  const n = new Normalizer(policy);
+  let expectedPayments = 0;
+  for (const group of Array.isArray(batch.paymentGroups) ? batch.paymentGroups : []) {
+    if (Array.isArray(group?.payments)) expectedPayments += group.payments.length;
+  }
+  const n = new Normalizer(policy, expectedPayments);
   n.id(-1, -1, 'messageId', batch.messageId);
   if (typeof batch.createdAt !== 'string' || !isIsoDateTime(batch.createdAt)) {
     n.add(

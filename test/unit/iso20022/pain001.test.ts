@@ -161,6 +161,102 @@ describe('pain.001 builder', () => {
   });
 });
 
+describe('pain.001 duplicate ids', () => {
+  /** Every duplicate issue a `Set` would report, in payment order. */
+  function expectedDuplicates(batch: Pain001Batch) {
+    const endToEnd = new Set<unknown>();
+    const instructions = new Set<unknown>();
+    const issues: { path: string; message: string }[] = [];
+    batch.paymentGroups.forEach((group, g) => {
+      group.payments.forEach((payment, p) => {
+        const path = `paymentGroups[${g}].payments[${p}]`;
+        if (endToEnd.has(payment.endToEndId))
+          issues.push({
+            path: `${path}.endToEndId`,
+            message: `duplicate end-to-end id "${payment.endToEndId}" in the batch`,
+          });
+        endToEnd.add(payment.endToEndId);
+        if (payment.instructionId !== undefined) {
+          if (instructions.has(payment.instructionId))
+            issues.push({
+              path: `${path}.instructionId`,
+              message: `duplicate instruction id "${payment.instructionId}" in the batch`,
+            });
+          instructions.add(payment.instructionId);
+        }
+      });
+    });
+    return issues;
+  }
+
+  const duplicatesIn = (batch: Pain001Batch) => {
+    try {
+      buildPain001(batch, { version: 'pain.001.001.09' });
+      return [];
+    } catch (error) {
+      if (!(error instanceof Iso20022BuildError)) throw error;
+      return error.issues.filter((issue) => issue.message.startsWith('duplicate'));
+    }
+  };
+
+  it('reports every repeated end-to-end and instruction id, across groups, in payment order (property)', () => {
+    const template = sampleBatch().paymentGroups[0]?.payments[0];
+    if (!template) throw new Error('fixture has no payment');
+    const id = fc.oneof(
+      fc.constantFrom('A', 'B', 'AB', 'BA', 'ENV-1', 'ENV-10', 'ENV-01'),
+      fc.stringMatching(/^[A-Z0-9]{1,6}$/),
+      fc.constant(undefined as unknown as string),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(id, fc.option(id, { nil: undefined })), { minLength: 1, maxLength: 30 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (groups) => {
+          const base = sampleBatch();
+          const batch: Pain001Batch = {
+            ...base,
+            paymentGroups: groups.map((payments, g) => ({
+              ...(base.paymentGroups[0] as Pain001Batch['paymentGroups'][number]),
+              paymentInformationId: `G${g}`,
+              payments: payments.map(([endToEndId, instructionId]) => {
+                const { instructionId: _, ...rest } = template;
+                return instructionId === undefined
+                  ? { ...rest, endToEndId }
+                  : { ...rest, endToEndId, instructionId };
+              }),
+            })),
+          };
+          expect(duplicatesIn(batch)).toEqual(expectedDuplicates(batch));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds the one repeat among 20,000 distinct ids', () => {
+    const base = sampleBatch();
+    const template = base.paymentGroups[0]?.payments[0];
+    if (!template) throw new Error('fixture has no payment');
+    const payments = Array.from({ length: 20_000 }, (_, i) => ({
+      ...template,
+      endToEndId: `E2E-${i}`,
+      instructionId: `I-${i === 19_999 ? 7 : i}`,
+    }));
+    const batch = {
+      ...base,
+      paymentGroups: [{ ...(base.paymentGroups[0] as Pain001Batch['paymentGroups'][number]), payments }],
+    };
+    expect(duplicatesIn(batch)).toEqual([
+      {
+        path: 'paymentGroups[0].payments[19999].instructionId',
+        message: 'duplicate instruction id "I-7" in the batch',
+      },
+    ]);
+  });
+});
+
 describe.skipIf(!corpusAvailable)('pain.001 against the official XSDs', () => {
   for (const version of VERSIONS) {
     it(`fixture batch is XSD-valid as ${version} under every character policy`, async () => {
