@@ -155,6 +155,12 @@ export function el(tag: string, text: string): string {
  * keep and later flatten one rope per piece, which costs more than the encoding. Pieces must be
  * well-formed UTF-16 (no lone surrogates): everything we write went through `stripXmlInvalid` or is ASCII.
  */
+// One scratch buffer kept between builds (up to SPARE_LIMIT bytes): fresh multi-megabyte buffers cost a page
+// fault per 4 KiB on first write, which for a 10,000-payment pain.001 was a noticeable part of the build. Builds
+// are synchronous, so one builder at a time uses it; a nested builder simply allocates its own.
+const SPARE_LIMIT = 32 * 1024 * 1024;
+let spare: FastBuffer | undefined;
+
 export class Utf8Builder {
   private buffer: FastBuffer;
   private length = 0;
@@ -162,10 +168,17 @@ export class Utf8Builder {
   private ascii = true;
 
   constructor(expectedBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(Math.max(1024, expectedBytes)) as FastBuffer;
+    const size = Math.max(1024, expectedBytes);
+    if (spare !== undefined && spare.length >= size) {
+      this.buffer = spare;
+      spare = undefined;
+    } else {
+      this.buffer = Buffer.allocUnsafe(size) as FastBuffer;
+    }
   }
 
   push(text: string): void {
+    if (this.buffer === EMPTY_BUFFER) throw new Error('Utf8Builder used after finish()');
     // A UTF-16 unit never needs more than 3 UTF-8 bytes.
     if (this.length + text.length * 3 > this.buffer.length) this.grow(text.length * 3);
     // `utf8Write` is what `Buffer#write` calls after normalising its arguments; ours are always valid.
@@ -180,11 +193,19 @@ export class Utf8Builder {
     this.buffer = next;
   }
 
+  /** The text built so far. The builder must not be used afterwards (its buffer goes back to the pool). */
   finish(): string {
     // Latin-1 decoding of ASCII bytes is a copy; UTF-8 decoding has to validate every byte.
-    return this.ascii ? this.buffer.latin1Slice(0, this.length) : this.buffer.utf8Slice(0, this.length);
+    const text = this.ascii ? this.buffer.latin1Slice(0, this.length) : this.buffer.utf8Slice(0, this.length);
+    if (this.buffer.length <= SPARE_LIMIT && (spare === undefined || spare.length < this.buffer.length))
+      spare = this.buffer;
+    this.buffer = EMPTY_BUFFER;
+    this.length = 0;
+    return text;
   }
 }
+
+const EMPTY_BUFFER = Buffer.alloc(0) as FastBuffer;
 
 /** Node's unchecked Buffer codecs (behind `Buffer#write` / `Buffer#toString`). */
 interface FastBuffer extends Buffer {

@@ -18,4 +18,22 @@ describe('Utf8Builder', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps interleaved builders apart while one of them reuses the pooled buffer', () => {
+    const warm = new Utf8Builder(4096);
+    warm.push('x'.repeat(4000));
+    expect(warm.finish()).toHaveLength(4000);
+    const outer = new Utf8Builder(2048);
+    const inner = new Utf8Builder(2048);
+    outer.push('<a>õ');
+    inner.push('<b>');
+    outer.push('</a>');
+    inner.push('ü</b>');
+    expect(inner.finish()).toBe('<b>ü</b>');
+    expect(outer.finish()).toBe('<a>õ</a>');
+    const again = new Utf8Builder(16);
+    again.push('ok');
+    expect(again.finish()).toBe('ok');
+    expect(() => outer.push('late')).toThrow(/after finish/);
+  });
 });
