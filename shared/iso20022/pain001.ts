@@ -394,21 +394,50 @@ function agent(bic: string | undefined, v09: boolean): string {
     : `<FinInstnId><BIC>${bic}</BIC></FinInstnId>`;
 }
 
-function remittanceXml(remittance: Remittance | undefined): string {
-  if (remittance === undefined) return '';
-  if (remittance.kind === 'unstructured')
-    return `<RmtInf><Ustrd>${escapeXml(remittance.text)}</Ustrd></RmtInf>`;
-  const issuer = remittance.reference.startsWith('RF') ? '<Issr>ISO</Issr>' : '';
-  return `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>${issuer}</Tp><Ref>${remittance.reference}</Ref></CdtrRefInf></Strd></RmtInf>`;
-}
-
-/** One `CdtTrfTxInf` of a normalised payment (currency is EUR after validation, exponent 2). */
-function transactionXml(payment: CreditTransfer, v09: boolean): string {
-  const instruction =
-    payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
+/**
+ * Writes one `CdtTrfTxInf` of a normalised payment (currency is EUR after validation, exponent 2) straight into
+ * the output buffer: no template string per payment to build, flatten and collect.
+ */
+function writeTransaction(out: Utf8Builder, payment: CreditTransfer, v09: boolean): void {
+  out.raw('<CdtTrfTxInf><PmtId>');
+  if (payment.instructionId !== undefined) {
+    out.raw('<InstrId>');
+    out.raw(payment.instructionId);
+    out.raw('</InstrId>');
+  }
+  out.raw('<EndToEndId>');
+  out.raw(payment.endToEndId);
+  out.raw('</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">');
+  out.minor2(payment.amount.minor);
+  out.raw('</InstdAmt></Amt>');
   const creditor = payment.creditor;
-  const creditorAgent = creditor.bic === undefined ? '' : `<CdtrAgt>${agent(creditor.bic, v09)}</CdtrAgt>`;
-  return `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${formatMinor(payment.amount.minor, 2)}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escapeXml(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml(payment.remittance)}</CdtTrfTxInf>`;
+  if (creditor.bic !== undefined) {
+    out.raw(v09 ? '<CdtrAgt><FinInstnId><BICFI>' : '<CdtrAgt><FinInstnId><BIC>');
+    out.raw(creditor.bic);
+    out.raw(v09 ? '</BICFI></FinInstnId></CdtrAgt>' : '</BIC></FinInstnId></CdtrAgt>');
+  }
+  out.raw('<Cdtr><Nm>');
+  out.escaped(creditor.name);
+  out.raw('</Nm></Cdtr><CdtrAcct><Id><IBAN>');
+  out.raw(creditor.iban);
+  out.raw('</IBAN></Id></CdtrAcct>');
+  const remittance = payment.remittance;
+  if (remittance !== undefined) {
+    if (remittance.kind === 'unstructured') {
+      out.raw('<RmtInf><Ustrd>');
+      out.escaped(remittance.text);
+      out.raw('</Ustrd></RmtInf>');
+    } else {
+      out.raw(
+        remittance.reference.startsWith('RF')
+          ? '<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp><Ref>'
+          : '<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>',
+      );
+      out.raw(remittance.reference);
+      out.raw('</Ref></CdtrRefInf></Strd></RmtInf>');
+    }
+  }
+  out.raw('</CdtTrfTxInf>');
 }
 
 /** Builds a pain.001 message. Throws `Iso20022BuildError` (with every issue) when the input breaks a rule. */
@@ -453,7 +482,7 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     parts.push(
       `<PmtInf><PmtInfId>${group.paymentInformationId}</PmtInfId><PmtMtd>TRF</PmtMtd>${booking}<NbOfTxs>${group.payments.length}</NbOfTxs><CtrlSum>${formatMinor(groupSums[g] ?? 0, 2)}</CtrlSum>${paymentType}${date}<Dbtr>${el('Nm', group.debtor.name)}</Dbtr><DbtrAcct><Id><IBAN>${group.debtor.iban}</IBAN></Id></DbtrAcct><DbtrAgt>${agent(group.debtor.bic, v09)}</DbtrAgt><ChrgBr>${chargeBearer}</ChrgBr>`,
     );
-    for (const payment of group.payments) parts.push(transactionXml(payment, v09));
+    for (const payment of group.payments) writeTransaction(parts, payment, v09);
     parts.push('</PmtInf>');
   }
   parts.push('</CstmrCdtTrfInitn></Document>\n');

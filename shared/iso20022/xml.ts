@@ -3,6 +3,7 @@
 // trees, and the escaping used by the string builders.
 
 import { XMLParser } from 'fast-xml-parser';
+import { formatMinor } from '../domain/money.ts';
 import { Iso20022ParseError, UnsafeDocumentError } from './errors.ts';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -185,6 +186,87 @@ export class Utf8Builder {
     const written = this.buffer.utf8Write(text, this.length, this.buffer.length - this.length);
     this.length += written;
     if (written !== text.length) this.ascii = false;
+  }
+
+  /**
+   * Appends text that needs no escaping (markup, and fields validation restricts to ASCII: ids, IBANs, BICs,
+   * dates), one byte per unit without a string or a native call; anything non-ASCII goes through `push`.
+   */
+  raw(text: string): void {
+    const count = text.length;
+    if (this.length + count * 3 > this.buffer.length) this.grow(count * 3);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let k = 0; k < count; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80) {
+        this.length = at;
+        this.push(text.slice(k));
+        return;
+      }
+      buffer[at++] = c;
+    }
+    this.length = at;
+  }
+
+  /** Appends element text escaped exactly like `escapeXml` (`&`, `<`, `>`). */
+  escaped(text: string): void {
+    const count = text.length;
+    // `&amp;` is the longest expansion of one unit (5 bytes); a non-ASCII unit takes at most 3.
+    if (this.length + count * 5 > this.buffer.length) this.grow(count * 5);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let k = 0; k < count; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80) {
+        this.length = at;
+        this.push(escapeXml(text.slice(k)));
+        return;
+      }
+      if (c === 0x26) {
+        buffer[at++] = 0x26; // &amp;
+        buffer[at++] = 0x61;
+        buffer[at++] = 0x6d;
+        buffer[at++] = 0x70;
+        buffer[at++] = 0x3b;
+      } else if (c === 0x3c || c === 0x3e) {
+        buffer[at++] = 0x26; // &lt; &gt;
+        buffer[at++] = c === 0x3c ? 0x6c : 0x67;
+        buffer[at++] = 0x74;
+        buffer[at++] = 0x3b;
+      } else {
+        buffer[at++] = c;
+      }
+    }
+    this.length = at;
+  }
+
+  /**
+   * Appends a non-negative safe integer of minor units as a decimal with two fraction digits, exactly as
+   * `formatMinor(minor, 2)` writes it.
+   */
+  minor2(minor: number): void {
+    if (!Number.isSafeInteger(minor) || minor < 0) {
+      this.raw(formatMinor(minor, 2));
+      return;
+    }
+    if (this.length + 20 > this.buffer.length) this.grow(20);
+    const buffer = this.buffer;
+    const fraction = minor % 100;
+    let whole = (minor - fraction) / 100;
+    let digits = 1;
+    for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at + 3;
+    do {
+      const next = Math.floor(whole / 10);
+      buffer[--at] = 0x30 + (whole - next * 10);
+      whole = next;
+    } while (whole > 0);
+    at += digits;
+    buffer[at++] = 0x2e;
+    buffer[at++] = 0x30 + Math.floor(fraction / 10);
+    buffer[at] = 0x30 + (fraction % 10);
   }
 
   private grow(needed: number): void {
