@@ -347,7 +347,7 @@ function agentOracle(bic: string | undefined, v09: boolean): string {
     : `<FinInstnId><BIC>${bic}</BIC></FinInstnId>`;
 }
 function transactionOracle(payment: Pain001Batch['paymentGroups'][number]['payments'][number], v09: boolean) {
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const instruction =
     payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
   const creditor = payment.creditor;
@@ -358,11 +358,11 @@ function transactionOracle(payment: Pain001Batch['paymentGroups'][number]['payme
     remittance === undefined
       ? ''
       : remittance.kind === 'unstructured'
-        ? `<RmtInf><Ustrd>${escape(remittance.text)}</Ustrd></RmtInf>`
+        ? `<RmtInf><Ustrd>${escapeText(remittance.text)}</Ustrd></RmtInf>`
         : `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>${remittance.reference.startsWith('RF') ? '<Issr>ISO</Issr>' : ''}</Tp><Ref>${remittance.reference}</Ref></CdtrRefInf></Strd></RmtInf>`;
   const cents = String(payment.amount.minor).padStart(3, '0');
   const amount = `${cents.slice(0, -2)}.${cents.slice(-2)}`;
-  return `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${amount}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escape(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml}</CdtTrfTxInf>`;
+  return `<CdtTrfTxInf><PmtId>${instruction}<EndToEndId>${payment.endToEndId}</EndToEndId></PmtId><Amt><InstdAmt Ccy="EUR">${amount}</InstdAmt></Amt>${creditorAgent}<Cdtr><Nm>${escapeText(creditor.name)}</Nm></Cdtr><CdtrAcct><Id><IBAN>${creditor.iban}</IBAN></Id></CdtrAcct>${remittanceXml}</CdtTrfTxInf>`;
 }
 
 describe('pain.001 writer', () => {
