@@ -347,7 +347,8 @@ function agentOracle(bic: string | undefined, v09: boolean): string {
     : `<FinInstnId><BIC>${bic}</BIC></FinInstnId>`;
 }
 function transactionOracle(payment: Pain001Batch['paymentGroups'][number]['payments'][number], v09: boolean) {
-  const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeText = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const instruction =
     payment.instructionId === undefined ? '' : `<InstrId>${payment.instructionId}</InstrId>`;
   const creditor = payment.creditor;
