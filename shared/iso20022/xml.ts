@@ -159,7 +159,7 @@ export function el(tag: string, text: string): string {
 // One scratch buffer kept between builds (up to SPARE_LIMIT bytes): fresh multi-megabyte buffers cost a page
 // fault per 4 KiB on first write, which for a 10,000-payment pain.001 was a noticeable part of the build. Builds
 // are synchronous, so one builder at a time uses it; a nested builder simply allocates its own.
-const SPARE_LIMIT = 32 * 1024 * 1024;
+const SPARE_LIMIT = 64 * 1024 * 1024;
 let spare: FastBuffer | undefined;
 
 export class Utf8Builder {
