@@ -62,7 +62,8 @@ interface HttpCall {
   path: string;
   query?: Record<string, string>;
   endUser?: EndUser;
-  body?: string;
+  /** Text is sent as UTF-8; bytes as they are. */
+  body?: string | Buffer;
   contentType?: string;
   /** For logs only (masked). */
   iban?: string;
@@ -163,7 +164,7 @@ export class HttpBankGateway implements BankGateway {
         method: 'POST',
         path: this.#config.paths.payment,
         endUser: request.endUser,
-        body: built.xml,
+        body: built.bytes,
         ...(firstDebtor ? { iban: firstDebtor } : {}),
       },
       built.messageId,
@@ -391,7 +392,12 @@ export class HttpBankGateway implements BankGateway {
       headers[config.headers.endUserCode] = call.endUser.registryCode;
       headers[config.headers.endUserCountry] = call.endUser.country;
     }
-    const payload = call.body === undefined ? undefined : Buffer.from(call.body, 'utf8');
+    const payload =
+      call.body === undefined
+        ? undefined
+        : typeof call.body === 'string'
+          ? Buffer.from(call.body, 'utf8')
+          : call.body;
     if (payload) {
       headers['content-type'] = call.contentType ?? 'application/xml; charset=utf-8';
       headers['content-length'] = String(payload.length);

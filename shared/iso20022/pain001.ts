@@ -29,7 +29,7 @@ import type {
   Remittance,
   ServiceLevel,
 } from './types.ts';
-import { Cursor, el, escapeXml, parseXml, Utf8Builder } from './xml.ts';
+import { Cursor, decodeUtf8, el, escapeXml, parseXml, Utf8Builder } from './xml.ts';
 
 const NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:';
 /** EPC limit for one SEPA credit transfer: 999,999,999.99 EUR. */
@@ -457,8 +457,8 @@ function writeTransaction(out: Utf8Builder, payment: CreditTransfer, v09: boolea
  *
  * Validation and writing are one pass: each payment is checked, normalised and encoded straight into the output,
  * and its normalised form is dropped at once (for 100,000 payments, keeping them all made the build 1.5× slower:
- * they outlived the young generation). `batch` is read back from the written XML when first asked for, so it is
- * exactly what the bank receives.
+ * they outlived the young generation). The result is the UTF-8 body to send (`bytes`); `xml` decodes it on first
+ * access, and `batch` is read back from it when first asked for, so it is exactly what the bank receives.
  */
 export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions): BuiltPain001 {
   const version: Pain001Version = options.version;
@@ -528,17 +528,22 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     throw new Iso20022BuildError(version, n.issues);
   }
   out.raw('</CstmrCdtTrfInitn></Document>\n');
-  const xml = out.finish();
+  const { bytes, ascii } = out.finishBytes();
+  let xml: string | undefined;
   let writtenBatch: Pain001Batch | undefined;
   return {
-    xml,
+    bytes,
+    get xml(): string {
+      xml ??= decodeUtf8(bytes, bytes.length, ascii);
+      return xml;
+    },
     messageId: input.messageId,
     version,
     numberOfTransactions: count,
     controlSum: total,
     get batch(): Pain001Batch {
       if (writtenBatch === undefined) {
-        const { messageId, createdAt, initiatingPartyName: name, paymentGroups } = parsePain001(xml);
+        const { messageId, createdAt, initiatingPartyName: name, paymentGroups } = parsePain001(this.xml);
         writtenBatch = { messageId, createdAt, initiatingPartyName: name, paymentGroups };
       }
       return writtenBatch;

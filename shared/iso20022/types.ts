@@ -92,14 +92,20 @@ export interface Pain001BuildOptions {
 }
 
 export interface BuiltPain001 {
-  xml: string;
+  /** The message as sent: UTF-8 bytes. */
+  readonly bytes: Buffer;
+  /** The same message as text (decoded from `bytes` on first access). */
+  readonly xml: string;
   messageId: string;
   version: Pain001Version;
   numberOfTransactions: number;
   /** Decimal string exactly as written to `CtrlSum`. */
   controlSum: string;
-  /** Input after the character policy was applied (what the bank will actually see). */
-  batch: Pain001Batch;
+  /**
+   * Input after validation and the character policy (what the bank will actually see), read back from `xml`
+   * on first access.
+   */
+  readonly batch: Pain001Batch;
 }
 
 /** What `parsePain001` returns: the batch plus the version it was read from. */

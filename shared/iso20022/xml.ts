@@ -277,17 +277,37 @@ export class Utf8Builder {
 
   /** The text built so far. The builder must not be used afterwards (its buffer goes back to the pool). */
   finish(): string {
-    // Latin-1 decoding of ASCII bytes is a copy; UTF-8 decoding has to validate every byte.
-    const text = this.ascii ? this.buffer.latin1Slice(0, this.length) : this.buffer.utf8Slice(0, this.length);
+    const text = decodeUtf8(this.buffer, this.length, this.ascii);
+    this.release();
+    return text;
+  }
+
+  /**
+   * The UTF-8 bytes built so far (a copy sized to fit; `ascii` tells whether they decode as Latin-1). The builder
+   * must not be used afterwards.
+   */
+  finishBytes(): { bytes: Buffer; ascii: boolean } {
+    const bytes = Buffer.from(this.buffer.subarray(0, this.length));
+    const ascii = this.ascii;
+    this.release();
+    return { bytes, ascii };
+  }
+
+  private release(): void {
     if (this.buffer.length <= SPARE_LIMIT && (spare === undefined || spare.length < this.buffer.length))
       spare = this.buffer;
     this.buffer = EMPTY_BUFFER;
     this.length = 0;
-    return text;
   }
 }
 
 const EMPTY_BUFFER = Buffer.alloc(0) as FastBuffer;
+
+/** Decodes UTF-8 bytes; all-ASCII bytes (known from writing them) are a plain Latin-1 copy, no validation. */
+export function decodeUtf8(bytes: Buffer, length: number, ascii: boolean): string {
+  const buffer = bytes as FastBuffer;
+  return ascii ? buffer.latin1Slice(0, length) : buffer.utf8Slice(0, length);
+}
 
 /** Node's unchecked Buffer codecs (behind `Buffer#write` / `Buffer#toString`). */
 interface FastBuffer extends Buffer {

@@ -467,6 +467,16 @@ describe('pain.001 writer', () => {
     expect(valid).toBeGreaterThan(20);
   });
 
+  it('returns the UTF-8 body as bytes and the same document as text', () => {
+    for (const kind of ['sepa-latin', 'unrestricted'] as const) {
+      const built = buildPain001(sampleBatch(), { version: 'pain.001.001.09', characterPolicy: { kind } });
+      expect(built.bytes.equals(Buffer.from(built.xml, 'utf8'))).toBe(true);
+      // Only the unrestricted policy keeps non-ASCII letters.
+      expect(built.xml.includes('Õun')).toBe(kind === 'unrestricted');
+      expect(built.xml).toBe(built.xml);
+    }
+  });
+
   it('writes amounts at the edges exactly', async () => {
     for (const minor of [1, 9, 10, 99, 100, 101, 999, 1000, 123_456_789, 99_999_999_999]) {
       const batch = sampleBatch();
