@@ -101,9 +101,12 @@ const ID_HASH_SEED = (Math.random() * 0x7fffffff) | 0;
  * Insert-only set for the duplicate-id checks of a batch: open addressing in an `Int32Array` sized up front,
  * no allocation per id (a `Set` of 10,000 ids spends most of its time growing and being collected).
  */
-class IdSet {
+export class IdSet {
+  /** Slot → 1-based index into `ids` (0 = free), and the slot's full hash (compared before the string). */
   private table: Int32Array;
-  private readonly ids: string[] = [];
+  private hashes: Int32Array;
+  private ids: string[];
+  private count = 0;
   /** Anything that is not a string (already an issue of its own) is still checked for repeats. */
   private readonly others = new Set<unknown>();
 
@@ -111,6 +114,8 @@ class IdSet {
     let size = 16;
     while (size < expected * 2) size *= 2;
     this.table = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.ids = new Array<string>(Math.max(expected, 16));
   }
 
   /** Adds the id; false when it was there already. */
@@ -120,28 +125,34 @@ class IdSet {
       this.others.add(id);
       return true;
     }
-    if (this.ids.length * 2 >= this.table.length) this.grow();
+    if (this.count * 2 >= this.table.length) this.grow();
     const mask = this.table.length - 1;
-    let slot = hashId(id) & mask;
+    const hash = hashId(id);
+    let slot = hash & mask;
     for (;;) {
       const entry = this.table[slot] as number;
       if (entry === 0) {
-        this.ids.push(id);
-        this.table[slot] = this.ids.length;
+        if (this.count === this.ids.length) this.ids.length = this.count * 2;
+        this.ids[this.count++] = id;
+        this.table[slot] = this.count;
+        this.hashes[slot] = hash;
         return true;
       }
-      if (this.ids[entry - 1] === id) return false;
+      if (this.hashes[slot] === hash && this.ids[entry - 1] === id) return false;
       slot = (slot + 1) & mask;
     }
   }
 
   private grow(): void {
     this.table = new Int32Array(this.table.length * 2);
+    this.hashes = new Int32Array(this.table.length);
     const mask = this.table.length - 1;
-    for (let k = 0; k < this.ids.length; k++) {
-      let slot = hashId(this.ids[k] as string) & mask;
+    for (let k = 0; k < this.count; k++) {
+      const hash = hashId(this.ids[k] as string);
+      let slot = hash & mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & mask;
       this.table[slot] = k + 1;
+      this.hashes[slot] = hash;
     }
   }
 }

@@ -8,7 +8,7 @@ import {
   type Pain001Version,
   parsePain001,
 } from '#shared/iso20022/index.ts';
-import { normalizePain001Batch } from '#shared/iso20022/pain001.ts';
+import { IdSet, normalizePain001Batch } from '#shared/iso20022/pain001.ts';
 import { validateAgainstXsd, validateManyAgainstXsd } from '#shared/iso20022/xsd.ts';
 import { corpusAvailable, noteIfCorpusMissing, samples, xsdDir } from '../../support/corpus.ts';
 import { IBANS, sampleBatch } from './fixtures.ts';
@@ -230,6 +230,32 @@ describe('pain.001 duplicate ids', () => {
             })),
           };
           expect(duplicatesIn(batch)).toEqual(expectedDuplicates(batch));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('IdSet answers like a Set, also when it has to grow past its expected size (property)', () => {
+    fc.assert(
+      fc.property(
+        // A pool small enough for many repeats, large enough to make the table grow several times.
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 60 }).map((n) => `ID-${n}`),
+            fc.constantFrom<unknown>('', undefined, null, 7),
+          ),
+          { maxLength: 300 },
+        ),
+        fc.nat({ max: 40 }),
+        (values, expected) => {
+          const ids = new IdSet(expected);
+          const reference = new Set<unknown>();
+          for (const value of values) {
+            const fresh = !reference.has(value);
+            reference.add(value);
+            expect(ids.add(value)).toBe(fresh);
+          }
         },
       ),
       { numRuns: 300 },
