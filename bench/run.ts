@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './median.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,10 +94,6 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 for (const plan of planned) {
   const { case: c, tool } = plan.benchCase;
   const skip = plan.benchCase.skip?.();

@@ -1,5 +1,6 @@
 // Runs one benchmark case in its own process, so peak RSS belongs to that case alone. Prints one JSON row.
 import { pathToFileURL } from 'node:url';
+import { median } from './median.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const [file, indexText] = process.argv.slice(2);
@@ -23,8 +24,8 @@ for (let i = 0; i < benchCase.runs; i++) {
 }
 times.sort((a, b) => a - b);
 cpuTimes.sort((a, b) => a - b);
-const medianMs = times[Math.floor(times.length / 2)] ?? 0;
-const cpuMs = cpuTimes[Math.floor(cpuTimes.length / 2)] ?? 0;
+const medianMs = median(times);
+const cpuMs = median(cpuTimes);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const note = benchCase.check ? await benchCase.check(state) : undefined;
 const row: BenchRow = {
