@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RUNTIME_ENVIRONMENT } from '../infra/runtime-env.ts';
 import { median } from './median.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
@@ -24,7 +25,8 @@ function runChild(file: string, index: number): Promise<BenchRow | { error: stri
     const child = spawn(
       process.execPath,
       ['--max-old-space-size=8192', '--import', 'tsx', join(here, 'worker.ts'), file, String(index)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // The deployed functions' process environment (infra/runtime-env.ts), unless the caller set its own.
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
     );
     let out = '';
     let err = '';

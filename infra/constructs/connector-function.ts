@@ -7,6 +7,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUNTIME_ENVIRONMENT } from '../runtime-env.ts';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 export const localEntryMetadataKey = 'LocalEntry';
@@ -43,6 +44,7 @@ export class ConnectorFunction extends Construct {
       logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        ...RUNTIME_ENVIRONMENT,
         POWERTOOLS_SERVICE_NAME: `coop-pank-connector-${props.name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'CoopPankConnector',
         ...props.environment,

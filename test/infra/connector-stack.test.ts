@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/app.ts';
 import { stateMachinesOf } from '../../infra/local/state-machine-definition.ts';
 import type { CloudFormationTemplate } from '../../infra/local/synthesize.ts';
+import { MALLOC_TUNABLES } from '../../infra/runtime-env.ts';
 
 describe('connector stack', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -35,6 +36,8 @@ describe('connector stack', () => {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Metadata.LocalEntry).toMatch(/^functions\/[a-z-]+\/handler\.ts$/);
+      // Large buffers reuse the process's memory (infra/runtime-env.ts).
+      expect(fn.Properties.Environment.Variables.GLIBC_TUNABLES).toBe(MALLOC_TUNABLES);
     }
   });
 
