@@ -122,6 +122,9 @@ for (const plan of planned) {
     case: c,
     tool,
     medianMs: Math.round(median(ok.map((r) => r.medianMs ?? 0)) * 10) / 10,
+    firstMs: ok.some((r) => r.firstMs == null)
+      ? null
+      : Math.round(median(ok.map((r) => r.firstMs ?? 0)) * 10) / 10,
     cpuMs: ok.some((r) => r.cpuMs == null) ? null : Math.round(median(ok.map((r) => r.cpuMs ?? 0)) * 10) / 10,
     mbPerS: Math.round(median(ok.map((r) => r.mbPerS ?? 0)) * 10) / 10,
     peakRssMb: Math.max(...ok.map((r) => r.peakRssMb ?? 0)),
@@ -134,12 +137,13 @@ for (const plan of planned) {
 }
 
 const fmt = (value: number | null) => (value === null ? '-' : String(value));
-const header = ['case', 'tool', 'median ms', 'cpu ms', 'MB/s', 'peak RSS MB', 'note'];
+const header = ['case', 'tool', 'median ms', 'cpu ms', 'first ms', 'MB/s', 'peak RSS MB', 'note'];
 const table = rows.map((r) => [
   r.case,
   r.tool,
   fmt(r.medianMs),
   fmt(r.cpuMs ?? null),
+  fmt(r.firstMs ?? null),
   fmt(r.mbPerS),
   fmt(r.peakRssMb),
   r.note ?? '',
@@ -179,11 +183,12 @@ if (jsonFile) {
   writeFileSync(
     jsonFile,
     `${JSON.stringify(
-      rows.map(({ case: c, tool, medianMs, cpuMs, mbPerS, peakRssMb }) => ({
+      rows.map(({ case: c, tool, medianMs, cpuMs, firstMs, mbPerS, peakRssMb }) => ({
         case: c,
         tool,
         medianMs,
         cpuMs: cpuMs ?? null,
+        firstMs: firstMs ?? null,
         mbPerS,
         peakRssMb,
       })),

@@ -5,7 +5,7 @@ export interface BenchCase<State = unknown> {
   tool: string;
   /** Timed repetitions (the median is reported). */
   runs: number;
-  /** Untimed runs before timing (JIT tier-up, page cache). Default 0. */
+  /** At least this many untimed runs (first run included) before timing; warm-up also lasts BENCH_WARMUP_MS. */
   warmupRuns?: number;
   prepare(): Promise<State> | State;
   /** Returns the number of bytes produced or consumed (for MB/s). */
@@ -22,6 +22,8 @@ export interface BenchRow {
   case: string;
   tool: string;
   medianMs: number | null;
+  /** The first run of the process, before any warm-up (cold code). */
+  firstMs?: number | null;
   /**
    * Median CPU time (user + system, all threads of the process) of the timed runs. On a shared, loaded
    * box wall time mostly measures waiting for a core; CPU time is the steadier comparison.

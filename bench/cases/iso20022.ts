@@ -379,11 +379,11 @@ function camtCases(entries: number, label: string): BenchCase<unknown>[] {
   return [stream, whole, iso, raw, xmllint] as BenchCase<unknown>[];
 }
 
-// Every case timed three or more times gets one untimed warm-up run (JIT, page cache), whichever tool it is;
-// the cases timed once or twice are the multi-second ones, where warm-up is lost in the noise.
+// Warm-up is the same for every case (bench/worker.ts): untimed runs for BENCH_WARMUP_MS after a separately
+// reported first run.
 export const cases: BenchCase<unknown>[] = [
   ...painCases(10_000, '10k'),
   ...painCases(100_000, '100k'),
   ...camtCases(10_000, '10k'),
   ...camtCases(100_000, '100k'),
-].map((benchCase) => ({ warmupRuns: benchCase.runs >= 3 ? 1 : 0, ...benchCase }));
+];
