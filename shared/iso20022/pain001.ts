@@ -102,19 +102,23 @@ const ID_HASH_SEED = (Math.random() * 0x7fffffff) | 0;
  * no allocation per id (a `Set` of 10,000 ids spends most of its time growing and being collected).
  */
 export class IdSet {
-  /** Slot → 1-based index into `ids` (0 = free), and the slot's full hash (compared before the string). */
+  /**
+   * Open addressing with linear probing. Slot k is `table[2k]` (1-based index into `ids`, 0 = free) and
+   * `table[2k + 1]` (that id's full hash, compared before the string): both in one cache line.
+   */
   private table: Int32Array;
-  private hashes: Int32Array;
+  private slots: number;
   private ids: string[];
   private count = 0;
   /** Anything that is not a string (already an issue of its own) is still checked for repeats. */
   private readonly others = new Set<unknown>();
 
   constructor(expected: number) {
-    let size = 16;
-    while (size < expected * 2) size *= 2;
-    this.table = new Int32Array(size);
-    this.hashes = new Int32Array(size);
+    // Load factor at most 3/4.
+    let slots = 16;
+    while (slots * 3 < expected * 4) slots *= 2;
+    this.slots = slots;
+    this.table = new Int32Array(slots * 2);
     this.ids = new Array<string>(Math.max(expected, 16));
   }
 
@@ -125,35 +129,37 @@ export class IdSet {
       this.others.add(id);
       return true;
     }
-    if (this.count * 2 >= this.table.length) this.grow();
-    const mask = this.table.length - 1;
+    if (this.count * 4 >= this.slots * 3) this.grow();
+    const table = this.table;
+    const mask = this.slots - 1;
     const hash = hashId(id);
     let slot = hash & mask;
     for (;;) {
-      const entry = this.table[slot] as number;
+      const entry = table[slot * 2] as number;
       if (entry === 0) {
         if (this.count === this.ids.length) this.ids.length = this.count * 2;
         this.ids[this.count++] = id;
-        this.table[slot] = this.count;
-        this.hashes[slot] = hash;
+        table[slot * 2] = this.count;
+        table[slot * 2 + 1] = hash;
         return true;
       }
-      if (this.hashes[slot] === hash && this.ids[entry - 1] === id) return false;
+      if (table[slot * 2 + 1] === hash && this.ids[entry - 1] === id) return false;
       slot = (slot + 1) & mask;
     }
   }
 
   private grow(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    this.hashes = new Int32Array(this.table.length);
-    const mask = this.table.length - 1;
+    this.slots *= 2;
+    const table = new Int32Array(this.slots * 2);
+    const mask = this.slots - 1;
     for (let k = 0; k < this.count; k++) {
       const hash = hashId(this.ids[k] as string);
       let slot = hash & mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-      this.table[slot] = k + 1;
-      this.hashes[slot] = hash;
+      while (table[slot * 2] !== 0) slot = (slot + 1) & mask;
+      table[slot * 2] = k + 1;
+      table[slot * 2 + 1] = hash;
     }
+    this.table = table;
   }
 }
 
