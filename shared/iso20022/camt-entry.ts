@@ -14,6 +14,14 @@
 // both paths to the same output.
 
 import { type Money, MoneyError, parseDecimal } from '../domain/money.ts';
+import {
+  assembleBankTransactionCode,
+  assembleCharge,
+  assembleEntry,
+  assemblePartyAccount,
+  assembleTransaction,
+  REFERENCE_ELEMENTS,
+} from './camt-assemble.ts';
 import type {
   BankTransactionCode,
   Charge,
@@ -372,10 +380,6 @@ function creditDebitOf(record: CapturedRecord, slot: number): CreditDebit | unde
   return value === 'CRDT' || value === 'DBIT' ? value : undefined;
 }
 
-function isTrue(value: string | undefined): boolean {
-  return value === 'true' || value === '1';
-}
-
 function isDigits(value: string): boolean {
   if (value.length === 0) return false;
   for (let k = 0; k < value.length; k++) {
@@ -383,33 +387,6 @@ function isDigits(value: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
-}
-
-/** The code from its parts (both camt readers), or undefined when none is given. Assigned one by one, not
- * spread: this runs for every entry and transaction of a statement. */
-export function assembleBankTransactionCode(
-  domain: string | undefined,
-  family: string | undefined,
-  subFamily: string | undefined,
-  proprietaryCode: string | undefined,
-  issuer: string | undefined,
-): BankTransactionCode | undefined {
-  if (
-    domain === undefined &&
-    family === undefined &&
-    subFamily === undefined &&
-    proprietaryCode === undefined
-  ) {
-    return undefined;
-  }
-  const code: BankTransactionCode = {};
-  if (domain !== undefined) code.domain = domain;
-  if (family !== undefined) code.family = family;
-  if (subFamily !== undefined) code.subFamily = subFamily;
-  if (proprietaryCode !== undefined) {
-    code.proprietary = issuer === undefined ? { code: proprietaryCode } : { code: proprietaryCode, issuer };
-  }
-  return code;
 }
 
 /** Slots of a `BkTxCd` below `prefix` in a scope. */
@@ -482,19 +459,8 @@ const D = {
   transactions: DETAILS_SCOPE.list('TxDtls'),
 };
 const TX_SCOPE = D.transactions.scope;
-// Result key, then `Refs` slot, in output order.
-const REFERENCES: [keyof EntryTransaction, number][] = (
-  [
-    ['endToEndId', 'EndToEndId'],
-    ['instructionId', 'InstrId'],
-    ['messageId', 'MsgId'],
-    ['paymentInformationId', 'PmtInfId'],
-    ['accountServicerReference', 'AcctSvcrRef'],
-    ['transactionId', 'TxId'],
-    ['mandateId', 'MndtId'],
-    ['uetr', 'UETR'],
-  ] as const
-).map(([key, name]) => [key, TX_SCOPE.slot(`Refs/${name}`)]);
+// `Refs` slots in `REFERENCE_ELEMENTS` order.
+const REFERENCE_SLOTS = REFERENCE_ELEMENTS.map(([, name]) => TX_SCOPE.slot(`Refs/${name}`));
 const STRUCTURED = TX_SCOPE.list('RmtInf/Strd');
 const T = {
   amount: TX_SCOPE.slot('Amt'),
@@ -531,17 +497,12 @@ function partyAccount(
   bicfiSlot: number,
   bicSlot: number,
 ): PartyAccount | undefined {
-  const iban = str(tx, ibanSlot);
-  const otherId = str(tx, otherSlot);
-  const bic = str(tx, bicfiSlot) ?? str(tx, bicSlot);
-  if (name === undefined && iban === undefined && otherId === undefined && bic === undefined)
-    return undefined;
-  const party: PartyAccount = {};
-  if (name !== undefined) party.name = name;
-  if (iban !== undefined) party.iban = iban;
-  if (otherId !== undefined) party.otherId = otherId;
-  if (bic !== undefined) party.bic = bic;
-  return party;
+  return assemblePartyAccount(
+    name,
+    str(tx, ibanSlot),
+    str(tx, otherSlot),
+    str(tx, bicfiSlot) ?? str(tx, bicSlot),
+  );
 }
 
 function transaction(tx: CapturedRecord): EntryTransaction {
@@ -580,23 +541,23 @@ function transaction(tx: CapturedRecord): EntryTransaction {
     const value = text(line, 0);
     if (value !== '') unstructured.push(value);
   }
-  const result: EntryTransaction = { remittance: { structured, unstructured } };
-  const writable = result as unknown as Record<string, string>;
-  for (const [key, slot] of REFERENCES) {
-    const value = str(tx, slot);
-    if (value !== undefined && value !== 'NOTPROVIDED') writable[key] = value;
-  }
-  if (amountSlot >= 0) result.amount = money(tx, amountSlot);
-  if (direction) result.creditDebit = direction;
-  if (present(tx, T.instructed)) result.instructedAmount = money(tx, T.instructed);
-  if (debtor) result.debtor = debtor;
-  if (creditor) result.creditor = creditor;
-  if (ultimateDebtor !== undefined) result.ultimateDebtor = ultimateDebtor;
-  if (ultimateCreditor !== undefined) result.ultimateCreditor = ultimateCreditor;
-  if (code) result.bankTransactionCode = code;
-  if (returnReason !== undefined) result.returnReason = returnReason;
-  if (additional !== undefined) result.additionalInfo = additional;
-  return result;
+  return assembleTransaction(
+    structured,
+    unstructured,
+    REFERENCE_SLOTS.map((slot) => str(tx, slot)),
+    {
+      amount: amountSlot >= 0 ? money(tx, amountSlot) : undefined,
+      creditDebit: direction,
+      instructedAmount: present(tx, T.instructed) ? money(tx, T.instructed) : undefined,
+      debtor,
+      creditor,
+      ultimateDebtor,
+      ultimateCreditor,
+      bankTransactionCode: code,
+      returnReason,
+      additionalInfo: additional,
+    },
+  );
 }
 
 function charges(entry: CapturedRecord): Charge[] {
@@ -609,11 +570,7 @@ function charges(entry: CapturedRecord): Charge[] {
       const direction = creditDebitOf(record, C.creditDebit);
       const type = str(record, C.typeCode) ?? str(record, C.typeProprietary) ?? str(record, C.type);
       const included = str(record, C.included);
-      const charge: Charge = { amount: money(record, C.amount) };
-      if (direction !== undefined) charge.creditDebit = direction;
-      if (type !== undefined) charge.type = type;
-      if (included !== undefined) charge.includedInEntryAmount = isTrue(included);
-      out.push(charge);
+      out.push(assembleCharge(money(record, C.amount), direction, type, included));
     }
   }
   return out;
@@ -643,20 +600,19 @@ function entryOf(entry: CapturedRecord): Entry {
     if (count !== undefined && isDigits(count)) batchCount = (batchCount ?? 0) + Number(count);
     for (const tx of details.lists[D.transactions.index] ?? NO_RECORDS) transactions.push(transaction(tx));
   }
-  const result = {} as Entry;
-  if (entryReference !== undefined) result.entryReference = entryReference;
-  result.amount = amount;
-  result.creditDebit = direction;
-  result.signedMinor = direction === 'CRDT' ? amount.minor : -amount.minor;
-  result.reversal = isTrue(str(entry, E.reversal));
-  if (status !== undefined) result.status = status;
-  if (bookingDate !== undefined) result.bookingDate = bookingDate;
-  if (valueDate !== undefined) result.valueDate = valueDate;
-  if (servicerReference !== undefined) result.accountServicerReference = servicerReference;
-  if (code !== undefined) result.bankTransactionCode = code;
-  result.charges = charges(entry);
-  if (additional !== undefined) result.additionalInfo = additional;
-  if (batchCount !== undefined) result.batchTransactionCount = batchCount;
-  result.transactions = transactions;
-  return result;
+  return assembleEntry({
+    entryReference,
+    amount,
+    creditDebit: direction,
+    reversal: str(entry, E.reversal),
+    status,
+    bookingDate,
+    valueDate,
+    accountServicerReference: servicerReference,
+    bankTransactionCode: code,
+    charges: charges(entry),
+    additionalInfo: additional,
+    batchTransactionCount: batchCount,
+    transactions,
+  });
 }

@@ -6,7 +6,16 @@
 
 import { Readable } from 'node:stream';
 import { currencyExponent, type Money, MoneyError, parseDecimal } from '../domain/money.ts';
-import { assembleBankTransactionCode, EntryCapture } from './camt-entry.ts';
+import {
+  assembleBankTransactionCode,
+  assembleCharge,
+  assembleEntry,
+  assemblePartyAccount,
+  assembleTransaction,
+  isTrue,
+  REFERENCE_ELEMENTS,
+} from './camt-assemble.ts';
+import { EntryCapture } from './camt-entry.ts';
 import { detectMessageType, sniffRoot } from './detect.ts';
 import { Iso20022ParseError, UnknownMessageTypeError, UnsafeDocumentError } from './errors.ts';
 import type {
@@ -101,10 +110,6 @@ function bankTransactionCode(node: Cursor | undefined): BankTransactionCode | un
   return assembleBankTransactionCode(domain, family, subFamily, proprietaryCode, issuer);
 }
 
-function isTrue(value: string | undefined): boolean {
-  return value === 'true' || value === '1';
-}
-
 function charges(entry: Cursor): Charge[] {
   const out: Charge[] = [];
   for (const block of entry.els('Chrgs')) {
@@ -116,11 +121,7 @@ function charges(entry: Cursor): Charge[] {
       const direction = optionalCreditDebit(record, 'CdtDbtInd');
       const type = record.str('Tp/Cd') ?? record.str('Tp/Prtry/Id') ?? record.str('Tp');
       const included = record.str('ChrgInclInd');
-      const charge: Charge = { amount: money(amount) };
-      if (direction !== undefined) charge.creditDebit = direction;
-      if (type !== undefined) charge.type = type;
-      if (included !== undefined) charge.includedInEntryAmount = isTrue(included);
-      out.push(charge);
+      out.push(assembleCharge(money(amount), direction, type, included));
     }
   }
   return out;
@@ -142,40 +143,11 @@ function partyAccount(
   const iban = account?.str('Id/IBAN');
   const otherId = account?.str('Id/Othr/Id');
   const institution = agents?.at(`${role}Agt/FinInstnId`);
-  const bic = institution?.str('BICFI') ?? institution?.str('BIC');
-  if (name === undefined && iban === undefined && otherId === undefined && bic === undefined)
-    return undefined;
-  const party: PartyAccount = {};
-  if (name !== undefined) party.name = name;
-  if (iban !== undefined) party.iban = iban;
-  if (otherId !== undefined) party.otherId = otherId;
-  if (bic !== undefined) party.bic = bic;
-  return party;
+  return assemblePartyAccount(name, iban, otherId, institution?.str('BICFI') ?? institution?.str('BIC'));
 }
-
-// Result key, then `Refs` child, in output order.
-const REFERENCE_FIELDS = [
-  'endToEndId',
-  'EndToEndId',
-  'instructionId',
-  'InstrId',
-  'messageId',
-  'MsgId',
-  'paymentInformationId',
-  'PmtInfId',
-  'accountServicerReference',
-  'AcctSvcrRef',
-  'transactionId',
-  'TxId',
-  'mandateId',
-  'MndtId',
-  'uetr',
-  'UETR',
-] as const;
 
 function transaction(tx: Cursor): EntryTransaction {
   const refs = tx.el('Refs');
-  const ref = (name: string) => refs?.str(name);
   const parties = tx.el('RltdPties');
   const agents = tx.el('RltdAgts');
   const remittance = tx.el('RmtInf');
@@ -196,30 +168,26 @@ function transaction(tx: Cursor): EntryTransaction {
       if (reference !== undefined) structured.push(reference);
     }
   }
-  const result: EntryTransaction = {
-    remittance: {
-      structured,
-      unstructured: (remittance?.els('Ustrd') ?? []).map((line) => line.text()).filter((line) => line !== ''),
+  const unstructured = (remittance?.els('Ustrd') ?? [])
+    .map((line) => line.text())
+    .filter((line) => line !== '');
+  return assembleTransaction(
+    structured,
+    unstructured,
+    REFERENCE_ELEMENTS.map(([, name]) => refs?.str(name)),
+    {
+      amount: amountNode ? money(amountNode) : undefined,
+      creditDebit: direction,
+      instructedAmount: instructed ? money(instructed) : undefined,
+      debtor,
+      creditor,
+      ultimateDebtor,
+      ultimateCreditor,
+      bankTransactionCode: code,
+      returnReason,
+      additionalInfo: additional,
     },
-  };
-  if (refs) {
-    const writable = result as unknown as Record<string, unknown>;
-    for (let k = 0; k < REFERENCE_FIELDS.length; k += 2) {
-      const value = ref(REFERENCE_FIELDS[k + 1] as string);
-      if (value !== undefined && value !== 'NOTPROVIDED') writable[REFERENCE_FIELDS[k] as string] = value;
-    }
-  }
-  if (amountNode) result.amount = money(amountNode);
-  if (direction) result.creditDebit = direction;
-  if (instructed) result.instructedAmount = money(instructed);
-  if (debtor) result.debtor = debtor;
-  if (creditor) result.creditor = creditor;
-  if (ultimateDebtor !== undefined) result.ultimateDebtor = ultimateDebtor;
-  if (ultimateCreditor !== undefined) result.ultimateCreditor = ultimateCreditor;
-  if (code) result.bankTransactionCode = code;
-  if (returnReason !== undefined) result.returnReason = returnReason;
-  if (additional !== undefined) result.additionalInfo = additional;
-  return result;
+  );
 }
 
 const DIGITS = /^\d+$/;
@@ -242,23 +210,21 @@ export function mapEntry(entry: Cursor): Entry {
     if (count !== undefined && DIGITS.test(count)) batchCount = (batchCount ?? 0) + Number(count);
     for (const tx of details.els('TxDtls')) transactions.push(transaction(tx));
   }
-  // Same keys in the same order as the object-spread form, without its temporary objects.
-  const result = {} as Entry;
-  if (entryReference !== undefined) result.entryReference = entryReference;
-  result.amount = amount;
-  result.creditDebit = direction;
-  result.signedMinor = direction === 'CRDT' ? amount.minor : -amount.minor;
-  result.reversal = isTrue(entry.str('RvslInd'));
-  if (status !== undefined) result.status = status;
-  if (bookingDate !== undefined) result.bookingDate = bookingDate;
-  if (valueDate !== undefined) result.valueDate = valueDate;
-  if (servicerReference !== undefined) result.accountServicerReference = servicerReference;
-  if (code !== undefined) result.bankTransactionCode = code;
-  result.charges = charges(entry);
-  if (additional !== undefined) result.additionalInfo = additional;
-  if (batchCount !== undefined) result.batchTransactionCount = batchCount;
-  result.transactions = transactions;
-  return result;
+  return assembleEntry({
+    entryReference,
+    amount,
+    creditDebit: direction,
+    reversal: entry.str('RvslInd'),
+    status,
+    bookingDate,
+    valueDate,
+    accountServicerReference: servicerReference,
+    bankTransactionCode: code,
+    charges: charges(entry),
+    additionalInfo: additional,
+    batchTransactionCount: batchCount,
+    transactions,
+  });
 }
 
 function pagination(node: Cursor | undefined): Pagination | undefined {

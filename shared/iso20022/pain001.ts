@@ -541,7 +541,7 @@ export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions):
     out.raw('</PmtInf>');
   }
   if (n.issues.length > 0) {
-    out.finish();
+    out.discard();
     throw new Iso20022BuildError(version, n.issues);
   }
   out.raw('</CstmrCdtTrfInitn></Document>\n');

@@ -179,7 +179,7 @@ export class Utf8Builder {
   }
 
   push(text: string): void {
-    if (this.buffer === EMPTY_BUFFER) throw new Error('Utf8Builder used after finish()');
+    if (this.buffer === EMPTY_BUFFER) throw new Error('Utf8Builder used after finish() or discard()');
     // A UTF-16 unit never needs more than 3 UTF-8 bytes.
     if (this.length + text.length * 3 > this.buffer.length) this.grow(text.length * 3);
     // `utf8Write` is what `Buffer#write` calls after normalising its arguments; ours are always valid.
@@ -278,7 +278,7 @@ export class Utf8Builder {
   /** The text built so far. The builder must not be used afterwards (its buffer goes back to the pool). */
   finish(): string {
     const text = decodeUtf8(this.buffer, this.length, this.ascii);
-    this.release();
+    this.discard();
     return text;
   }
 
@@ -289,11 +289,12 @@ export class Utf8Builder {
   finishBytes(): { bytes: Buffer; ascii: boolean } {
     const bytes = Buffer.from(this.buffer.subarray(0, this.length));
     const ascii = this.ascii;
-    this.release();
+    this.discard();
     return { bytes, ascii };
   }
 
-  private release(): void {
+  /** Drops what was built (the buffer goes back to the pool). The builder must not be used afterwards. */
+  discard(): void {
     if (this.buffer.length <= SPARE_LIMIT && (spare === undefined || spare.length < this.buffer.length))
       spare = this.buffer;
     this.buffer = EMPTY_BUFFER;

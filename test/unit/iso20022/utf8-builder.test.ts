@@ -35,5 +35,9 @@ describe('Utf8Builder', () => {
     again.push('ok');
     expect(again.finish()).toBe('ok');
     expect(() => outer.push('late')).toThrow(/after finish/);
+    const dropped = new Utf8Builder(16);
+    dropped.push('unused');
+    dropped.discard();
+    expect(() => dropped.push('late')).toThrow(/discard/);
   });
 });
