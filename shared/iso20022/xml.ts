@@ -282,13 +282,45 @@ export class Utf8Builder {
     return text;
   }
 
+  /** Bytes written so far (a position for `finishBytesFrom`). */
+  get size(): number {
+    return this.length;
+  }
+
   /**
-   * The UTF-8 bytes built so far (a copy sized to fit; `ascii` tells whether they decode as Latin-1). The builder
-   * must not be used afterwards.
+   * The UTF-8 bytes of the result (a copy sized to fit; `ascii` tells whether they decode as Latin-1), assembled
+   * from pieces in order: each a string (encoded here) or two numbers, a `[start, end)` range of what was built.
+   * A writer can so put text in front of what it built (a header that needs totals) in the one copy it needs
+   * anyway. The builder must not be used afterwards.
    */
-  finishBytes(): { bytes: Buffer; ascii: boolean } {
-    const bytes = Buffer.from(this.buffer.subarray(0, this.length));
-    const ascii = this.ascii;
+  finishBytesFrom(pieces: readonly (string | number)[]): { bytes: Buffer; ascii: boolean } {
+    let total = 0;
+    let ascii = this.ascii;
+    for (let k = 0; k < pieces.length; k++) {
+      const piece = pieces[k] as string | number;
+      if (typeof piece === 'string') {
+        const length = Buffer.byteLength(piece);
+        if (length !== piece.length) ascii = false;
+        total += length;
+      } else {
+        const end = pieces[++k];
+        if (typeof end !== 'number' || piece < 0 || end < piece || end > this.length) {
+          throw new Error(`Utf8Builder.finishBytesFrom: bad range ${piece}..${String(end)}`);
+        }
+        total += end - piece;
+      }
+    }
+    const bytes = Buffer.allocUnsafe(total) as FastBuffer;
+    let at = 0;
+    for (let k = 0; k < pieces.length; k++) {
+      const piece = pieces[k] as string | number;
+      if (typeof piece === 'string') {
+        at += bytes.utf8Write(piece, at, total - at);
+      } else {
+        const end = pieces[++k] as number;
+        at += this.buffer.copy(bytes, at, piece, end);
+      }
+    }
     this.discard();
     return { bytes, ascii };
   }
