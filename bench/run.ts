@@ -1,5 +1,5 @@
-// `npm run bench [-- --json <file>] [--filter <text>] [--quick] [--rounds <n>]`: runs every case of bench/cases/*.ts, each in a
-// child process (fair peak RSS), and prints a table. Adding a benchmark = adding a case file exporting `cases`.
+// `npm run bench [-- --json <file>] [--filter <text>] [--quick] [--rounds <n>] [--pairs <n>]`: runs every case of
+// bench/cases/*.ts, each in a child process (fair peak RSS), and prints a table. Adding a benchmark = adding a case file exporting `cases`.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,15 @@ function runChild(file: string, index: number): Promise<BenchRow | { error: stri
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--max-old-space-size=8192', '--import', 'tsx', join(here, 'worker.ts'), file, String(index)],
+      [
+        '--max-old-space-size=8192',
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(here, 'worker.ts'),
+        file,
+        String(index),
+      ],
       // The deployed functions' process environment (infra/runtime-env.ts), unless the caller set its own.
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
     );
@@ -94,6 +102,40 @@ for (let round = 0; round < rounds; round++) {
     list.push(await runChild(plan.file, plan.index));
     results.set(plan, list);
   }
+}
+
+// Scaling 10k→100k, paired. The table's ratio divides two medians measured a minute apart, and this shared box
+// changes speed by up to 2× from one minute to the next: that ratio moves by more than any code change. Here the
+// 10k and the 100k case of one tool run back to back (order alternating), n times; each pair gives a ratio of two
+// measurements taken seconds apart under the same conditions, and the median of those ratios is reported.
+const pairCount = Math.max(0, Number(option('--pairs') ?? 5));
+const SCALING = [
+  { label: 'pain.001 ours', case: 'pain.001 build', tool: 'ours' },
+  { label: 'camt.053 stream', case: 'camt.053 parse', tool: 'ours (stream)' },
+];
+const pairedScaling: { label: string; ratios: number[] }[] = [];
+for (const subject of SCALING) {
+  const pick = (size: string) =>
+    planned.find((p) => p.benchCase.case === `${subject.case} ${size}` && p.benchCase.tool === subject.tool);
+  const small = pick('10k');
+  const large = pick('100k');
+  if (!small || !large || pairCount === 0 || small.benchCase.skip?.() || large.benchCase.skip?.()) continue;
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairCount; pair++) {
+    process.stderr.write(
+      `running scaling pair ${pair + 1}/${pairCount}: ${subject.label} 10k and 100k ...\n`,
+    );
+    const order = pair % 2 === 0 ? [small, large] : [large, small];
+    const measured = new Map<Planned, number>();
+    for (const plan of order) {
+      const row = await runChild(plan.file, plan.index);
+      if (!('error' in row) && row.medianMs) measured.set(plan, row.medianMs);
+    }
+    const a = measured.get(small);
+    const b = measured.get(large);
+    if (a && b) ratios.push(b / a);
+  }
+  pairedScaling.push({ label: subject.label, ratios });
 }
 
 for (const plan of planned) {
@@ -176,8 +218,16 @@ const scale = (tool: string, c: string) => {
   return small && large ? `${(large / small).toFixed(1)}×` : 'n/a';
 };
 console.log(
-  `scaling 10k→100k: pain.001 ours ${scale('ours', 'pain.001 build')}, camt.053 stream ${scale('ours (stream)', 'camt.053 parse')}`,
+  `scaling 10k→100k (table medians): pain.001 ours ${scale('ours', 'pain.001 build')}, camt.053 stream ${scale('ours (stream)', 'camt.053 parse')}`,
 );
+for (const { label, ratios } of pairedScaling) {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(
+    sorted.length === 0
+      ? `scaling 10k→100k (paired): ${label} n/a (no pair completed)`
+      : `scaling 10k→100k (paired): ${label} ${median(sorted).toFixed(1)}× (median of ${sorted.length} back-to-back pairs; range ${(sorted[0] as number).toFixed(1)}–${(sorted[sorted.length - 1] as number).toFixed(1)}×)`,
+  );
+}
 
 if (jsonFile) {
   writeFileSync(
