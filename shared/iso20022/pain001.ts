@@ -600,10 +600,11 @@ function writeTransaction(out: Utf8Builder, n: Normalizer, v09: boolean): void {
  * Builds a pain.001 message. Throws `Iso20022BuildError` (with every issue, in the order
  * `normalizePain001Batch` lists them) when the input breaks a rule.
  *
- * Validation and writing are one pass: each payment is checked, normalised and encoded straight into the output,
- * and its normalised form is dropped at once (for 100,000 payments, keeping them all made the build 1.5× slower:
- * they outlived the young generation). The result is the UTF-8 body to send (`bytes`); `xml` decodes it on first
- * access, and `batch` is read back from it when first asked for, so it is exactly what the bank receives.
+ * Validation and writing are one pass over the payments: each payment is checked and encoded straight into the
+ * output from the normalizer's checked fields, with no normalised object per payment (for 100,000 payments, keeping
+ * normalised payments made the build 1.5× slower, and every extra pass over the input cost as much as a whole 10k
+ * build). The result is the UTF-8 body to send (`bytes`); `xml` decodes it on first access, and `batch` is read
+ * back from it when first asked for, so it is exactly what the bank receives.
  */
 export function buildPain001(input: Pain001Batch, options: Pain001BuildOptions): BuiltPain001 {
   const version: Pain001Version = options.version;
