@@ -209,16 +209,6 @@ export class RepeatFinder {
   }
 }
 
-/**
- * Marks the values that repeat an earlier one, with `Set` semantics: `result[i]` is 1 when some j < i has
- * `values[j]` equal to `values[i]`, else 0. With `skipUndefined`, undefined values are not values and never marked.
- */
-export function markRepeats(values: readonly unknown[], skipUndefined = false): Uint8Array {
-  const finder = new RepeatFinder(values.length);
-  for (let i = 0; i < values.length; i++) finder.set(i, values[i], skipUndefined);
-  return finder.find();
-}
-
 function hashId(id: string): number {
   let hash = ID_HASH_SEED ^ id.length;
   for (let k = 0; k < id.length; k++) hash = Math.imul(hash ^ id.charCodeAt(k), 0x01000193);

@@ -8,7 +8,7 @@ import {
   type Pain001Version,
   parsePain001,
 } from '#shared/iso20022/index.ts';
-import { markRepeats, normalizePain001Batch } from '#shared/iso20022/pain001.ts';
+import { normalizePain001Batch, RepeatFinder } from '#shared/iso20022/pain001.ts';
 import { validateAgainstXsd, validateManyAgainstXsd } from '#shared/iso20022/xsd.ts';
 import { corpusAvailable, noteIfCorpusMissing, samples, xsdDir } from '../../support/corpus.ts';
 import { IBANS, sampleBatch } from './fixtures.ts';
@@ -236,7 +236,16 @@ describe('pain.001 duplicate ids', () => {
     );
   });
 
-  it('markRepeats marks exactly what a Set has seen before, over many buckets (property)', () => {
+  /** `result[i]` is 1 when `values[i]` repeats an earlier value (undefined skipped when asked). */
+  const markRepeats = (values: readonly unknown[], skipUndefined = false) => {
+    const finder = new RepeatFinder(values.length);
+    values.forEach((value, at) => {
+      finder.set(at, value, skipUndefined);
+    });
+    return finder.find();
+  };
+
+  it('RepeatFinder marks exactly what a Set has seen before, over many buckets (property)', () => {
     const value = fc.oneof(
       // A pool small enough for many repeats; long arrays spread it over several hash buckets.
       fc.integer({ min: 0, max: 400 }).map((n) => `ID-${n}`),
@@ -265,7 +274,7 @@ describe('pain.001 duplicate ids', () => {
     );
   });
 
-  it('markRepeats keeps the first of 100,000 ids and marks every later copy', () => {
+  it('RepeatFinder keeps the first of 100,000 ids and marks every later copy', () => {
     const values = Array.from({ length: 100_000 }, (_, i) => `E2E-${i % 60_000}`);
     const marked = markRepeats(values);
     expect(marked.subarray(0, 60_000).every((m) => m === 0)).toBe(true);
