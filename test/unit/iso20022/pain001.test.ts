@@ -200,7 +200,7 @@ describe('pain.001 duplicate ids', () => {
     }
   };
 
-  it('reports every repeated end-to-end and instruction id, across groups, in payment order (property)', () => {
+  it('reports every repeated end-to-end and instruction id, across groups (some empty), in payment order (property)', () => {
     const template = sampleBatch().paymentGroups[0]?.payments[0];
     if (!template) throw new Error('fixture has no payment');
     const id = fc.oneof(
@@ -210,9 +210,10 @@ describe('pain.001 duplicate ids', () => {
     );
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.tuple(id, fc.option(id, { nil: undefined })), { minLength: 1, maxLength: 30 }), {
+        // Empty groups (an issue of their own) shift the positions of the groups after them.
+        fc.array(fc.array(fc.tuple(id, fc.option(id, { nil: undefined })), { minLength: 0, maxLength: 30 }), {
           minLength: 1,
-          maxLength: 3,
+          maxLength: 4,
         }),
         (groups) => {
           const base = sampleBatch();
@@ -238,7 +239,7 @@ describe('pain.001 duplicate ids', () => {
 
   /** `result[i]` is 1 when `values[i]` repeats an earlier value (undefined skipped when asked). */
   const markRepeats = (values: readonly unknown[], skipUndefined = false) => {
-    const finder = new RepeatFinder(values.length);
+    const finder = new RepeatFinder(values.length, (at) => values[at]);
     values.forEach((value, at) => {
       finder.set(at, value, skipUndefined);
     });
