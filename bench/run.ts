@@ -104,38 +104,142 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-// Scaling 10k→100k, paired. The table's ratio divides two medians measured a minute apart, and this shared box
-// changes speed by up to 2× from one minute to the next: that ratio moves by more than any code change. Here the
-// 10k and the 100k case of one tool run back to back (order alternating), n times; each pair gives a ratio of two
-// measurements taken seconds apart under the same conditions, and the median of those ratios is reported.
-const pairCount = Math.max(0, Number(option('--pairs') ?? 5));
+// Scaling 10k→100k, interleaved. The table's ratio divides two medians measured a minute apart, and this shared
+// box changes speed by up to 2× from one minute to the next: that ratio moves by more than any code change, and so
+// did ratios of whole 10k and 100k processes run back to back (seconds apart). Here both sizes of one tool run in
+// their own worker process (each heap holds its own input only), prepared and warmed up as for the table, and take
+// turns: each round is ten 10k runs and one 100k run (the same amount of work), order alternating, so the two
+// sizes are measured within a second of each other. Each round gives one ratio (the 100k run over the median of
+// its ten 10k runs); the median of the rounds is reported, with the middle half and the full range.
+const roundCount = Math.max(0, Number(option('--pairs') ?? 20));
+
+interface Server {
+  ready: Promise<void>;
+  run(count: number): Promise<number[]>;
+  close(): void;
+}
+
+function serveChild(file: string, index: number): Server {
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=8192',
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(here, 'worker.ts'),
+      file,
+      String(index),
+      '--serve',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
+  );
+  const waiting: { prefix: string; resolve: (rest: string) => void; reject: (error: Error) => void }[] = [];
+  let pending = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      const next = waiting[0];
+      if (next && line.startsWith(next.prefix)) {
+        waiting.shift();
+        next.resolve(line.slice(next.prefix.length));
+      }
+      newline = pending.indexOf('\n');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  child.on('close', (code, signal) => {
+    const error = new Error(
+      `exit ${code ?? signal}: ${err.trim().split('\n').slice(-3).join(' ').slice(0, 160)}`,
+    );
+    for (const next of waiting.splice(0)) next.reject(error);
+  });
+  // A worker that does not answer within the case timeout is killed (its pending request then fails).
+  const expect = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+      waiting.push({
+        prefix,
+        resolve: (rest) => {
+          clearTimeout(timer);
+          resolve(rest);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+  return {
+    ready: expect('@@READY').then(() => undefined),
+    async run(count) {
+      const reply = expect('@@TIMES ');
+      child.stdin.write(`run ${count}\n`);
+      return JSON.parse(await reply) as number[];
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
+}
+
 const SCALING = [
   { label: 'pain.001 ours', case: 'pain.001 build', tool: 'ours' },
   { label: 'camt.053 stream', case: 'camt.053 parse', tool: 'ours (stream)' },
 ];
-const pairedScaling: { label: string; ratios: number[] }[] = [];
+const pairedScaling: {
+  label: string;
+  ratios: number[];
+  smallMs: number[];
+  largeMs: number[];
+  error?: string;
+}[] = [];
 for (const subject of SCALING) {
   const pick = (size: string) =>
     planned.find((p) => p.benchCase.case === `${subject.case} ${size}` && p.benchCase.tool === subject.tool);
   const small = pick('10k');
   const large = pick('100k');
-  if (!small || !large || pairCount === 0 || small.benchCase.skip?.() || large.benchCase.skip?.()) continue;
+  if (!small || !large || roundCount === 0 || small.benchCase.skip?.() || large.benchCase.skip?.()) continue;
+  process.stderr.write(
+    `running scaling: ${subject.label} 10k and 100k interleaved, ${roundCount} rounds ...\n`,
+  );
   const ratios: number[] = [];
-  for (let pair = 0; pair < pairCount; pair++) {
-    process.stderr.write(
-      `running scaling pair ${pair + 1}/${pairCount}: ${subject.label} 10k and 100k ...\n`,
-    );
-    const order = pair % 2 === 0 ? [small, large] : [large, small];
-    const measured = new Map<Planned, number>();
-    for (const plan of order) {
-      const row = await runChild(plan.file, plan.index);
-      if (!('error' in row) && row.medianMs) measured.set(plan, row.medianMs);
+  const smallMs: number[] = [];
+  const largeMs: number[] = [];
+  // One warm-up at a time: neither process is timed while the other one starts.
+  const smallServer = serveChild(small.file, small.index);
+  const servers = [smallServer];
+  try {
+    await smallServer.ready;
+    const largeServer = serveChild(large.file, large.index);
+    servers.push(largeServer);
+    await largeServer.ready;
+    for (let round = 0; round < roundCount; round++) {
+      let smallTimes: number[];
+      let largeTimes: number[];
+      if (round % 2 === 0) {
+        smallTimes = await smallServer.run(10);
+        largeTimes = await largeServer.run(1);
+      } else {
+        largeTimes = await largeServer.run(1);
+        smallTimes = await smallServer.run(10);
+      }
+      ratios.push((largeTimes[0] as number) / median(smallTimes));
+      smallMs.push(...smallTimes);
+      largeMs.push(...largeTimes);
     }
-    const a = measured.get(small);
-    const b = measured.get(large);
-    if (a && b) ratios.push(b / a);
+    pairedScaling.push({ label: subject.label, ratios, smallMs, largeMs });
+  } catch (error) {
+    pairedScaling.push({ label: subject.label, ratios, smallMs, largeMs, error: (error as Error).message });
+  } finally {
+    for (const server of servers) server.close();
   }
-  pairedScaling.push({ label: subject.label, ratios });
 }
 
 for (const plan of planned) {
@@ -220,12 +324,14 @@ const scale = (tool: string, c: string) => {
 console.log(
   `scaling 10k→100k (table medians): pain.001 ours ${scale('ours', 'pain.001 build')}, camt.053 stream ${scale('ours (stream)', 'camt.053 parse')}`,
 );
-for (const { label, ratios } of pairedScaling) {
+for (const { label, ratios, smallMs, largeMs, error } of pairedScaling) {
   const sorted = [...ratios].sort((a, b) => a - b);
+  const at = (q: number) =>
+    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number).toFixed(1);
   console.log(
     sorted.length === 0
-      ? `scaling 10k→100k (paired): ${label} n/a (no pair completed)`
-      : `scaling 10k→100k (paired): ${label} ${median(sorted).toFixed(1)}× (median of ${sorted.length} back-to-back pairs; range ${(sorted[0] as number).toFixed(1)}–${(sorted[sorted.length - 1] as number).toFixed(1)}×)`,
+      ? `scaling 10k→100k (interleaved): ${label} n/a (${error ?? 'no round completed'})`
+      : `scaling 10k→100k (interleaved): ${label} ${median(sorted).toFixed(1)}× (median of ${sorted.length} rounds; middle half ${at(0.25)}–${at(0.75)}×, range ${at(0)}–${at(1)}×; 10k ${median(smallMs).toFixed(1)} ms, 100k ${median(largeMs).toFixed(1)} ms)${error ? `; stopped: ${error}` : ''}`,
   );
 }
 

@@ -1,9 +1,12 @@
 // Runs one benchmark case in its own process, so peak RSS belongs to that case alone. Prints one JSON row.
+// With `--serve` (paired scaling, see run.ts), it prepares and warms up the same way, then runs on request: each
+// stdin line `run <n>` gets `n` timed runs and one `@@TIMES [ms, ...]` line back; any other line or EOF ends it.
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { median } from './median.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
-const [file, indexText] = process.argv.slice(2);
+const [file, indexText, mode] = process.argv.slice(2);
 const mod = (await import(pathToFileURL(file ?? '').href)) as { cases: BenchCase[] };
 const benchCase = mod.cases[Number(indexText)];
 if (!benchCase) throw new Error(`no case ${indexText} in ${file}`);
@@ -39,6 +42,21 @@ if (firstMs >= WARMUP_MS) {
     await benchCase.run(state);
     warmups++;
   }
+}
+if (mode === '--serve') {
+  process.stdout.write('\n@@READY\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    const request = /^run (\d+)$/.exec(line.trim());
+    if (!request) break;
+    const served: number[] = [];
+    for (let k = 0; k < Number(request[1]); k++) {
+      const start = process.hrtime.bigint();
+      await benchCase.run(state);
+      served.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    process.stdout.write(`\n@@TIMES ${JSON.stringify(served)}\n`);
+  }
+  process.exit(0);
 }
 while (times.length < benchCase.runs) {
   const cpuStart = process.cpuUsage();
