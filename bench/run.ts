@@ -20,22 +20,29 @@ const filter = option('--filter');
 const quick = args.includes('--quick');
 const TIMEOUT_MS = Number(process.env.BENCH_CASE_TIMEOUT_MS ?? 180_000);
 
+/** A worker process for one case; `serve` keeps it running for requests on stdin (see worker.ts). */
+function spawnWorker(file: string, index: number, serve: boolean) {
+  return spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=8192',
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(here, 'worker.ts'),
+      file,
+      String(index),
+      ...(serve ? ['--serve'] : []),
+    ],
+    // The deployed functions' process environment (infra/runtime-env.ts), unless the caller set its own.
+    { stdio: 'pipe', env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
+  );
+}
+
 function runChild(file: string, index: number): Promise<BenchRow | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-old-space-size=8192',
-        '--expose-gc',
-        '--import',
-        'tsx',
-        join(here, 'worker.ts'),
-        file,
-        String(index),
-      ],
-      // The deployed functions' process environment (infra/runtime-env.ts), unless the caller set its own.
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
-    );
+    const child = spawnWorker(file, index, false);
+    child.stdin.end();
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -120,20 +127,7 @@ interface Server {
 }
 
 function serveChild(file: string, index: number): Server {
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=8192',
-      '--expose-gc',
-      '--import',
-      'tsx',
-      join(here, 'worker.ts'),
-      file,
-      String(index),
-      '--serve',
-    ],
-    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...RUNTIME_ENVIRONMENT, ...process.env } },
-  );
+  const child = spawnWorker(file, index, true);
   const waiting: { prefix: string; resolve: (rest: string) => void; reject: (error: Error) => void }[] = [];
   let pending = '';
   let err = '';
