@@ -115,10 +115,14 @@ for (let round = 0; round < rounds; round++) {
 // box changes speed by up to 2× from one minute to the next: that ratio moves by more than any code change, and so
 // did ratios of whole 10k and 100k processes run back to back (seconds apart). Here both sizes of one tool run in
 // their own worker process (each heap holds its own input only), prepared and warmed up as for the table, and take
-// turns: each round is ten 10k runs and one 100k run (the same amount of work), order alternating, so the two
-// sizes are measured within a second of each other. Each round gives one ratio (the 100k run over the median of
-// its ten 10k runs); the median of the rounds is reported, with the middle half and the full range.
+// turns, order alternating: each round is 1 + 20 runs of the 10k case and 1 + 2 runs of the 100k case (about the
+// same amount of work), so the two sizes are measured within a second of each other. The first run of each turn
+// is dropped (see below); the round's ratio is the mean of its 100k runs over the mean of its 10k runs. The median
+// of the rounds is reported, with the middle half, the full range and the per-size medians.
 const roundCount = Math.max(0, Number(option('--pairs') ?? 20));
+const SMALL_RUNS = 20;
+const LARGE_RUNS = 2;
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 interface Server {
   ready: Promise<void>;
@@ -217,14 +221,16 @@ for (const subject of SCALING) {
     for (let round = 0; round < roundCount; round++) {
       let smallTimes: number[];
       let largeTimes: number[];
+      // The first run of each turn follows an idle pause in which the worker's garbage collector caught up; a
+      // build loop never gets that pause, so that run is dropped and the rest are timed back to back.
       if (round % 2 === 0) {
-        smallTimes = await smallServer.run(10);
-        largeTimes = await largeServer.run(1);
+        smallTimes = (await smallServer.run(1 + SMALL_RUNS)).slice(1);
+        largeTimes = (await largeServer.run(1 + LARGE_RUNS)).slice(1);
       } else {
-        largeTimes = await largeServer.run(1);
-        smallTimes = await smallServer.run(10);
+        largeTimes = (await largeServer.run(1 + LARGE_RUNS)).slice(1);
+        smallTimes = (await smallServer.run(1 + SMALL_RUNS)).slice(1);
       }
-      ratios.push((largeTimes[0] as number) / median(smallTimes));
+      ratios.push(mean(largeTimes) / mean(smallTimes));
       smallMs.push(...smallTimes);
       largeMs.push(...largeTimes);
     }
