@@ -22,6 +22,12 @@ collect?.();
 const times: number[] = [];
 const cpuTimes: number[] = [];
 let bytes = 0;
+/** One timed run: wall time in ms. */
+const timedRun = async (): Promise<number> => {
+  const start = process.hrtime.bigint();
+  bytes = await benchCase.run(state);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
 
 // The first run is reported on its own ("first ms": cold code, as in a process that builds one message). Then
 // every case warms up the same way: untimed runs until WARMUP_MS have passed since the start (at least
@@ -30,8 +36,7 @@ let bytes = 0;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 const began = process.hrtime.bigint();
 const firstCpu = process.cpuUsage();
-bytes = await benchCase.run(state);
-const firstMs = Number(process.hrtime.bigint() - began) / 1e6;
+const firstMs = await timedRun();
 if (firstMs >= WARMUP_MS) {
   times.push(firstMs);
   const cpu = process.cpuUsage(firstCpu);
@@ -49,25 +54,17 @@ if (mode === '--serve') {
     const request = /^run (\d+)$/.exec(line.trim());
     if (!request) break;
     const served: number[] = [];
-    for (let k = 0; k < Number(request[1]); k++) {
-      const start = process.hrtime.bigint();
-      await benchCase.run(state);
-      served.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
+    for (let k = 0; k < Number(request[1]); k++) served.push(await timedRun());
     process.stdout.write(`\n@@TIMES ${JSON.stringify(served)}\n`);
   }
   process.exit(0);
 }
 while (times.length < benchCase.runs) {
   const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  bytes = await benchCase.run(state);
-  times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  times.push(await timedRun());
   const cpu = process.cpuUsage(cpuStart);
   cpuTimes.push((cpu.user + cpu.system) / 1000);
 }
-times.sort((a, b) => a - b);
-cpuTimes.sort((a, b) => a - b);
 const medianMs = median(times);
 const cpuMs = median(cpuTimes);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -225,6 +225,8 @@ function hashId(id: string): number {
 class Normalizer {
   readonly issues: FieldIssue[] = [];
   readonly policy: CharacterPolicy;
+  /** The batch's payment groups (what `paymentAt` reads ids back from). */
+  private readonly groups: unknown[];
   /** Index of each group's first payment in the batch-wide payment order. */
   private readonly groupStarts: number[] = [];
   /** Payments in the batch (all groups). */
@@ -239,8 +241,6 @@ class Normalizer {
    */
   private endToEndRepeats: Uint8Array | undefined;
   private instructionRepeats: Uint8Array | undefined;
-
-  private readonly groups: unknown[];
 
   constructor(policy: CharacterPolicy, batch: Pain001Batch, repeatsFirst: boolean) {
     this.policy = policy;
