@@ -1,5 +1,6 @@
 // The connector stack: one construct per capability, wired together here and nowhere else.
-import { type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { BankConnection } from './constructs/bank-connection.ts';
@@ -8,7 +9,7 @@ import { Data } from './constructs/data.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Operations } from './constructs/operations.ts';
 import { Statements } from './constructs/statements.ts';
-import type { WorkerResources } from './constructs/worker-access.ts';
+import type { ConnectorResources } from './constructs/function-access.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ConnectorStackProps extends StackProps {
@@ -30,49 +31,39 @@ export class ConnectorStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', { operations: config.operations });
     this.bankConnection = new BankConnection(this, 'BankConnection', { retainData: config.retainData });
 
-    const environment = { STAGE: config.stage, TABLE_NAME: this.data.table.tableName, LOG_LEVEL: 'INFO' };
-    const workerResources: WorkerResources = {
-      table: this.data.table,
-      bankCertificate: this.bankConnection.clientCertificate,
+    // What functions may be given; each function takes what shared/function-needs.ts declares for it.
+    const resources: ConnectorResources = {
+      stage: config.stage,
+      logLevel: 'INFO',
+      table: { table: this.data.table, key: this.data.key },
+      stateMachineName: `${this.stackName}-batch-lifecycle`,
+      bank: { config: config.bank, certificate: this.bankConnection.clientCertificate },
+      registry: { ...config.registry, apiKey: registryApiKey(this, config.registry.apiKeySecretName) },
+      customerTopic: this.notifications.customerTopic,
       archiveBucket: this.bankConnection.archiveBucket,
       eventBus: this.notifications.eventBus,
-      customerTopic: this.notifications.customerTopic,
-      environment: {
-        ...environment,
-        BANK_GATEWAY_CONFIG: JSON.stringify(config.bank),
-        BANK_CERTIFICATE_SECRET_ARN: this.bankConnection.clientCertificate.secretArn,
-        ARCHIVE_BUCKET: this.bankConnection.archiveBucket.bucketName,
-        EVENT_BUS_NAME: this.notifications.eventBus.eventBusName,
-        NOTIFICATION_TOPIC_ARN: this.notifications.customerTopic.topicArn,
-        BATCH_MAX_PAYMENTS_PER_MESSAGE: String(config.workflow.maxPaymentsPerMessage),
-        SIGNING_OVERDUE: String(config.workflow.signingOverdue),
+      batchRules: {
+        maxPaymentsPerMessage: config.workflow.maxPaymentsPerMessage,
+        signingOverdue: config.workflow.signingOverdue,
       },
+      statementRules: {},
+      auth: config.auth,
     };
-    const collector = this.bankConnection.addCollector(workerResources);
+    const collector = this.bankConnection.addCollector(resources);
     this.batchWorkflow = new BatchWorkflow(this, 'BatchWorkflow', {
-      resources: workerResources,
+      resources,
       collector: collector.function,
       acknowledgementTimeout: Duration.minutes(config.workflow.acknowledgementTimeoutMinutes),
       signingDeadline: Duration.days(config.workflow.signingDeadlineDays),
     });
     this.statements = new Statements(this, 'Statements', {
-      table: this.data.table,
+      resources,
       deadLetterQueue: this.bankConnection.deadLetters,
       dailyRequestTime: config.statements.dailyRequestTime,
-      environment: workerResources.environment,
-      clientCertificate: this.bankConnection.clientCertificate,
-      notificationTopic: this.notifications.customerTopic,
     });
     this.api = new Api(this, 'Api', {
-      table: this.data.table,
-      batchStateMachine: this.batchWorkflow.stateMachine,
-      environment: {
-        ...environment,
-        BATCH_STATE_MACHINE_ARN: this.batchWorkflow.stateMachine.stateMachineArn,
-      },
-      auth: config.auth,
+      resources: { ...resources, stateMachine: this.batchWorkflow.stateMachine },
       throttle: config.throttle,
-      customerTopic: this.notifications.customerTopic,
     });
 
     new Operations(this, 'Operations', {
@@ -86,6 +77,24 @@ export class ConnectorStack extends Stack {
 
     acknowledgeReviewedFindings(this);
   }
+}
+
+/**
+ * The e-Business Register API key: an existing secret named in the stage configuration, or one the stack
+ * creates empty, to be set after deployment (README: Deployment). Never an environment variable.
+ */
+function registryApiKey(stack: Stack, existingName: string | undefined): ISecret {
+  if (existingName) return Secret.fromSecretNameV2(stack, 'RegistryApiKey', existingName);
+  const secret = new Secret(stack, 'RegistryApiKey', {
+    description: 'e-Business Register API key (plain text); set after deployment',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The register API key is issued by the register operator and renewed by a person; a Lambda cannot rotate it.',
+  });
+  return secret;
 }
 
 /** cdk-nag findings reviewed and accepted for the whole stack, each with the reason it is acceptable. */

@@ -34,22 +34,18 @@ export const runtimeSection = section(
   z.object({
     stage: z.string().min(1).default('local'),
     region: z.string().min(1).default('eu-north-1'),
-    tableName: z.string().min(1),
-    /** Only set locally (DynamoDB Local); in AWS the SDK's regional endpoint is used. */
-    dynamoDbEndpoint: z.url().optional(),
-    /** ARN of the batch lifecycle state machine. */
-    batchStateMachineArn: z.string().min(1).optional(),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   }),
-  {
-    stage: 'STAGE',
-    region: 'AWS_REGION',
-    tableName: 'TABLE_NAME',
-    dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
-    batchStateMachineArn: 'BATCH_STATE_MACHINE_ARN',
-    logLevel: 'LOG_LEVEL',
-  },
+  { stage: 'STAGE', region: 'AWS_REGION', logLevel: 'LOG_LEVEL' },
 );
+
+/** The single DynamoDB table (functions that read or write data). */
+export const tableSection = section(z.object({ tableName: z.string().min(1) }), { tableName: 'TABLE_NAME' });
+
+/** The batch lifecycle state machine (functions that start batch executions). */
+export const workflowSection = section(z.object({ batchStateMachineArn: z.string().min(1) }), {
+  batchStateMachineArn: 'BATCH_STATE_MACHINE_ARN',
+});
 
 export const authSection = section(
   z.object({
@@ -70,15 +66,30 @@ const jsonObject = z.string().transform((text, context) => {
   }
 });
 
-/** The workers' settings: bank connection, where messages, events and notifications go, workflow rules. */
-export const workerSection = section(
+/** The bank connection: adapter settings and the mTLS certificate secret (functions that call the bank). */
+export const bankSection = section(
   z.object({
     /** Bank adapter settings as JSON (shape: `bankGatewayConfigSchema` in shared/bank/config.ts). */
     bankGatewayConfig: jsonObject,
     /** Secrets Manager secret with the mTLS certificate and key; never the key itself. */
     bankCertificateSecretArn: z.string().min(1),
-    archiveBucket: z.string().min(1),
-    eventBusName: z.string().min(1),
+  }),
+  { bankGatewayConfig: 'BANK_GATEWAY_CONFIG', bankCertificateSecretArn: 'BANK_CERTIFICATE_SECRET_ARN' },
+);
+
+/** Where raw bank messages are archived. */
+export const archiveSection = section(z.object({ archiveBucket: z.string().min(1) }), {
+  archiveBucket: 'ARCHIVE_BUCKET',
+});
+
+/** The event bus Envoice receives payment and incoming-payment events on. */
+export const eventsSection = section(z.object({ eventBusName: z.string().min(1) }), {
+  eventBusName: 'EVENT_BUS_NAME',
+});
+
+/** Batch workflow rules. */
+export const batchRulesSection = section(
+  z.object({
     maxPaymentsPerMessage: z.coerce.number().int().min(1).max(100_000).default(1500),
     /** `next-cutoff` (15:30 Tallinn on business days) or a number of minutes after submission. */
     signingOverdue: z
@@ -87,10 +98,6 @@ export const workerSection = section(
     collectorBudgetMs: z.coerce.number().int().min(1000).default(45_000),
   }),
   {
-    bankGatewayConfig: 'BANK_GATEWAY_CONFIG',
-    bankCertificateSecretArn: 'BANK_CERTIFICATE_SECRET_ARN',
-    archiveBucket: 'ARCHIVE_BUCKET',
-    eventBusName: 'EVENT_BUS_NAME',
     maxPaymentsPerMessage: 'BATCH_MAX_PAYMENTS_PER_MESSAGE',
     signingOverdue: 'SIGNING_OVERDUE',
     collectorBudgetMs: 'COLLECTOR_BUDGET_MS',
@@ -104,13 +111,14 @@ export const registrySection = section(
     baseUrl: z.url(),
     /** Path template with `{country}` and `{registryCode}`. */
     path: z.string().default('/companies/{country}/{registryCode}/representatives'),
-    apiKey: z.string().min(1).optional(),
+    /** Secrets Manager secret holding the register's API key (sent as a bearer token); never the key itself. */
+    apiKeySecretArn: z.string().min(1),
     timeoutMs: z.coerce.number().int().positive().default(5000),
   }),
   {
     baseUrl: 'REGISTRY_BASE_URL',
     path: 'REGISTRY_PATH',
-    apiKey: 'REGISTRY_API_KEY',
+    apiKeySecretArn: 'REGISTRY_API_KEY_SECRET_ARN',
     timeoutMs: 'REGISTRY_TIMEOUT_MS',
   },
 );
@@ -135,7 +143,6 @@ export const statementSection = section(
 );
 
 export type RuntimeConfig = z.infer<typeof runtimeSection.schema>;
-export type WorkerConfig = z.infer<typeof workerSection.schema>;
 export type AuthConfig = z.infer<typeof authSection.schema>;
 export type RegistrySettings = z.infer<typeof registrySection.schema>;
 
@@ -162,14 +169,11 @@ export function parseSection<Schema extends z.ZodObject>(
 
 const cache = new Map<object, unknown>();
 
-function load<Schema extends z.ZodObject>(target: Section<Schema>): z.infer<Schema> {
+/** A section parsed from this process's environment (once; a ConfigError names each bad or missing variable). */
+export function loadSection<Schema extends z.ZodObject>(target: Section<Schema>): z.infer<Schema> {
   if (!cache.has(target)) cache.set(target, parseSection(target, process.env));
   return cache.get(target) as z.infer<Schema>;
 }
 
-export const loadConfig = (): RuntimeConfig => load(runtimeSection);
-export const loadAuthConfig = (): AuthConfig => load(authSection);
-export const loadRegistryConfig = (): RegistrySettings => load(registrySection);
-export const loadWorkerConfig = (): WorkerConfig => load(workerSection);
-export const loadStatementConfig = () => load(statementSection);
-export const loadNotificationConfig = () => load(notificationSection);
+export const loadConfig = (): RuntimeConfig => loadSection(runtimeSection);
+export const loadAuthConfig = (): AuthConfig => loadSection(authSection);

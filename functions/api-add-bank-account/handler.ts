@@ -1,6 +1,6 @@
 // POST /v1/bank-accounts: add a Coop Pank account (IBAN checked: valid and bank code 42).
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { addBankAccountBody } from '#shared/api/schemas.ts';
 import { addBankAccount } from '#shared/app/bank-accounts.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
@@ -14,4 +14,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-add-bank-account'));

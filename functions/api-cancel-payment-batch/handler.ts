@@ -1,6 +1,6 @@
 // POST /v1/payment-batches/{batchId}/cancel: cancel a batch not yet sent; its documents are freed.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { cancelBatch } from '#shared/app/payment-batches.ts';
 
@@ -11,4 +11,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-cancel-payment-batch'));

@@ -1,5 +1,4 @@
 // POST /v1/payment-batches/{batchId}/confirm: "Pay with Coop Pank" (Idempotency-Key required).
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import {
   apiHandler,
   callerOf,
@@ -8,6 +7,7 @@ import {
   parseHeader,
   pathParameter,
 } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { confirmPaymentBatchBody, idempotencyKeySchema } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { confirmBatch } from '#shared/app/payment-batches.ts';
@@ -25,4 +25,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-confirm-payment-batch'));

@@ -1,6 +1,6 @@
 // POST /v1/connections/{connectionId}/representation-confirmations: the signed-in person confirms representation.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { confirmRepresentation } from '#shared/app/connections.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 
@@ -11,4 +11,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-confirm-representation'));

@@ -1,6 +1,6 @@
 // POST /v1/connections: start connecting the company to a bank (after it signed the Gateway contract).
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { createConnectionBody } from '#shared/api/schemas.ts';
 import { createConnection } from '#shared/app/connections.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
@@ -14,4 +14,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-create-connection'));

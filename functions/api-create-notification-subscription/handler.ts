@@ -1,6 +1,6 @@
 // POST /v1/notification-subscriptions: subscribe an email address or phone number to alerts.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { createSubscriptionBody } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { createSubscription } from '#shared/app/notification-subscriptions.ts';
@@ -13,4 +13,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-create-notification-subscription'));

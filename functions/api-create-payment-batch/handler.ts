@@ -1,6 +1,6 @@
 // POST /v1/payment-batches: store a draft batch from payment lines (nothing is sent yet).
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { createPaymentBatchBody } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { createDraftBatch } from '#shared/app/payment-batches.ts';
@@ -17,4 +17,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-create-payment-batch'));

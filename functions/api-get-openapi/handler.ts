@@ -1,5 +1,4 @@
 // GET /openapi.json: the API as an OpenAPI 3.1 document (public, generated from the zod schemas).
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, json } from '#shared/adapters/http/api-gateway.ts';
 import { openApiDocument } from '#shared/api/openapi.ts';
 
@@ -12,4 +11,4 @@ export function makeHandler(_deps?: unknown) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler());
+export const handler = makeHandler();

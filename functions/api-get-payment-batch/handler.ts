@@ -1,6 +1,6 @@
 // GET /v1/payment-batches/{batchId}: status, per-payment status with reasons in words, and the timeline.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseQuery, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { pageQuery } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { getBatchStatus } from '#shared/app/payment-batches.ts';
@@ -13,4 +13,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-get-payment-batch'));

@@ -1,6 +1,6 @@
 // GET /v1/bank-accounts: the company’s accounts with their permissions.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseQuery } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { pageQuery } from '#shared/api/schemas.ts';
 import { listBankAccounts } from '#shared/app/bank-accounts.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
@@ -13,4 +13,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-list-bank-accounts'));

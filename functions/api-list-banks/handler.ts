@@ -1,5 +1,4 @@
 // GET /v1/banks: the supported banks and their capabilities.
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json } from '#shared/adapters/http/api-gateway.ts';
 import { listBanks } from '#shared/app/bank-accounts.ts';
 
@@ -10,4 +9,4 @@ export function makeHandler(_deps?: unknown) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler());
+export const handler = makeHandler();

@@ -1,6 +1,6 @@
 // GET /v1/payment-batches/{batchId}/payments: the batch’s payments, paginated.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseQuery, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { pageQuery } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { listBatchPayments } from '#shared/app/payment-batches.ts';
@@ -13,4 +13,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-list-batch-payments'));

@@ -1,6 +1,6 @@
 // GET /v1/payment-batches: the company’s batches, paginated.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseQuery } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { pageQuery } from '#shared/api/schemas.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { listBatches } from '#shared/app/payment-batches.ts';
@@ -12,4 +12,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-list-payment-batches'));

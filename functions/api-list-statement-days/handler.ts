@@ -1,6 +1,6 @@
 // GET /v1/bank-accounts/{accountId}/statement-days: statement days with balances and completeness.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseQuery, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { dateRangeQuery } from '#shared/api/schemas.ts';
 import { listStatementDays } from '#shared/app/bank-accounts.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
@@ -14,4 +14,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-list-statement-days'));

@@ -1,6 +1,6 @@
 // DELETE /v1/bank-accounts/{accountId}: remove an account no connection selects.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, noContent, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { removeBankAccount } from '#shared/app/bank-accounts.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 
@@ -12,4 +12,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-remove-bank-account'));

@@ -1,6 +1,6 @@
 // DELETE /v1/notification-subscriptions/{subscriptionId}: stop sending alerts there.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, noContent, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { removeSubscription } from '#shared/app/notification-subscriptions.ts';
 
@@ -11,4 +11,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-remove-notification-subscription'));

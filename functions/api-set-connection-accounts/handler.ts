@@ -1,6 +1,6 @@
 // PUT /v1/connections/{connectionId}/accounts: choose accounts and per-account permissions.
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, parseBody, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { setConnectionAccountsBody } from '#shared/api/schemas.ts';
 import { setConnectionAccounts } from '#shared/app/connections.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
@@ -20,4 +20,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-set-connection-accounts'));

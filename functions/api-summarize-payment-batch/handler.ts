@@ -1,6 +1,6 @@
 // GET /v1/payment-batches/{batchId}/summary: the preview shown before "Pay with Coop Pank".
-import { awsDependencies, lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { apiHandler, callerOf, json, pathParameter } from '#shared/adapters/http/api-gateway.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import type { AppDependencies } from '#shared/app/context.ts';
 import { summarizeBatch } from '#shared/app/payment-batches.ts';
 
@@ -11,4 +11,4 @@ export function makeHandler(deps: AppDependencies) {
   });
 }
 
-export const handler = lazyHandler(() => makeHandler(awsDependencies()));
+export const handler = makeHandler(wire('api-summarize-payment-batch'));

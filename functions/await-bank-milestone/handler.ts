@@ -1,8 +1,7 @@
 // Workflow steps AwaitBankAcknowledgement / AwaitAuthorizationAndExecution: park the task token on the batch.
 
 import { z } from 'zod';
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { awaitMilestone, type BatchWorkflowDependencies } from '#shared/app/batch-workflow.ts';
 
@@ -15,4 +14,4 @@ export function makeHandler(deps: BatchWorkflowDependencies) {
   return workflowTask(input, 'AwaitBankMilestone', (event) => awaitMilestone(deps, event));
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('await-bank-milestone'));

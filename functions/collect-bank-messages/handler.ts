@@ -1,10 +1,9 @@
 // Every minute (and right after a submission): drains the bank's message queue within a time budget.
 
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies, type WorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { collectBankMessages } from '#shared/app/collect-bank-messages.ts';
 
-export function makeHandler(deps: WorkerDependencies) {
+export function makeHandler(deps: Dependencies) {
   return async function collect() {
     const run = await collectBankMessages(deps, { budgetMs: deps.collector.budgetMs });
     deps.observeCollectorRun?.(run);
@@ -16,4 +15,4 @@ export function makeHandler(deps: WorkerDependencies) {
   };
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('collect-bank-messages'));

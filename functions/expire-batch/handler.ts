@@ -1,7 +1,6 @@
 // Workflow step ExpireBatch: the signing deadline passed; unexecuted payments expire and people are told.
 
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, expireBatch } from '#shared/app/batch-workflow.ts';
 
@@ -9,4 +8,4 @@ export function makeHandler(deps: BatchWorkflowDependencies) {
   return workflowTask(batchRefSchema, 'ExpireBatch', (input) => expireBatch(deps, input));
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('expire-batch'));

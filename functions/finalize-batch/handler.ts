@@ -1,7 +1,6 @@
 // Workflow step Finalize: completed, partially completed or rejected, from the payments' final statuses.
 
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, finalizeBatch } from '#shared/app/batch-workflow.ts';
 
@@ -9,4 +8,4 @@ export function makeHandler(deps: BatchWorkflowDependencies) {
   return workflowTask(batchRefSchema, 'Finalize', (input) => finalizeBatch(deps, input));
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('finalize-batch'));

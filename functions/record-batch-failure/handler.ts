@@ -1,8 +1,7 @@
 // Workflow step RecordFailure: every failure path ends here with a recorded status and a notification.
 
 import { z } from 'zod';
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, recordBatchFailure } from '#shared/app/batch-workflow.ts';
 
@@ -17,4 +16,4 @@ export function makeHandler(deps: BatchWorkflowDependencies) {
   );
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('record-batch-failure'));

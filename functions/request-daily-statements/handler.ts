@@ -1,7 +1,6 @@
 // Scheduled (06:00 Europe/Tallinn): asks the bank for the previous day's statements and for missing days.
 import { z } from 'zod';
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import {
   type DailyStatementDependencies,
   requestDailyStatements,
@@ -28,4 +27,4 @@ export function makeHandler(deps: DailyStatementDependencies) {
   };
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('request-daily-statements'));

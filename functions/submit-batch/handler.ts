@@ -1,8 +1,7 @@
 // Workflow step SubmitToBank: sends the batch's pain.001 message(s); safe to run again (same MsgIds).
 
 import { z } from 'zod';
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
-import { awsWorkerDependencies } from '#shared/adapters/aws-worker-dependencies.ts';
+import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, submitBatch } from '#shared/app/batch-workflow.ts';
 
@@ -12,4 +11,4 @@ export function makeHandler(deps: BatchWorkflowDependencies) {
   );
 }
 
-export const handler = lazyHandler(() => makeHandler(awsWorkerDependencies()));
+export const handler = makeHandler(wire('submit-batch'));

@@ -11,23 +11,16 @@ import {
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/api/routes.ts';
 import { ConnectorFunction } from './connector-function.ts';
+import type { ConnectorResources } from './function-access.ts';
 
 export interface ApiProps {
-  table: ITableV2;
-  batchStateMachine: IStateMachine;
-  environment: Record<string, string>;
-  auth: { issuer: string; audience: string; publicKeys: Record<string, string> };
+  /** What route functions may be given (table, state machine, bank, registry, topic): see function-needs.ts. */
+  resources: ConnectorResources;
   throttle: { rateLimit: number; burstLimit: number };
-  /** The topic people's notifications go to: subscription routes subscribe addresses to it. */
-  customerTopic: ITopic;
 }
 
 export class Api extends Construct {
@@ -38,11 +31,7 @@ export class Api extends Construct {
     const authorizerFunction = new ConnectorFunction(this, 'AuthorizeRequest', {
       name: 'authorize-request',
       description: 'Verifies Envoice JWTs for the REST API',
-      environment: {
-        JWT_ISSUER: props.auth.issuer,
-        JWT_AUDIENCE: props.auth.audience,
-        JWT_PUBLIC_KEYS: JSON.stringify(props.auth.publicKeys),
-      },
+      resources: props.resources,
     });
     const authorizer = new TokenAuthorizer(this, 'EnvoiceJwt', {
       handler: authorizerFunction.function,
@@ -89,22 +78,8 @@ export class Api extends Construct {
       const fn = new ConnectorFunction(this, route.constructId, {
         name: route.functionName,
         description: `${route.method} ${route.path}`,
-        environment: {
-          ...props.environment,
-          ...(route.managesSubscriptions ? { NOTIFICATION_TOPIC_ARN: props.customerTopic.topicArn } : {}),
-        },
+        resources: props.resources,
       });
-      if (route.managesSubscriptions) {
-        fn.function.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['sns:Subscribe', 'sns:Unsubscribe'],
-            resources: [props.customerTopic.topicArn],
-          }),
-        );
-      }
-      if (route.access === 'read') props.table.grantReadData(fn.function);
-      if (route.access === 'write') props.table.grantReadWriteData(fn.function);
-      if (route.startsWorkflow) props.batchStateMachine.grantStartExecution(fn.function);
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
       const method = resourceFor(route.path).addMethod(route.method, new LambdaIntegration(fn.function), {
         requestValidator: validator,

@@ -10,7 +10,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
-import { archivePrefix, grantWorker, type WorkerResources } from './worker-access.ts';
+import { archivePrefix, type ConnectorResources } from './function-access.ts';
 
 export interface BankConnectionProps {
   retainData: boolean;
@@ -61,15 +61,14 @@ export class BankConnection extends Construct {
   }
 
   /** The collector function and its every-minute schedule (workers' resources come from the stack). */
-  addCollector(resources: WorkerResources): ConnectorFunction {
+  addCollector(resources: ConnectorResources): ConnectorFunction {
     const collector = new ConnectorFunction(this, 'CollectBankMessages', {
       name: 'collect-bank-messages',
       description: 'Drains the Coop Pank message queue: archive, process, acknowledge',
-      environment: resources.environment,
+      resources,
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
-    grantWorker(collector.function, resources, { bank: true, archive: true, events: true, notify: true });
     // The workflow's right-after-submission nudge is asynchronous: a failure lands in the dead-letter queue.
     collector.function.configureAsyncInvoke({
       retryAttempts: 0,

@@ -20,10 +20,10 @@ import {
 import { LambdaInvocationType, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
-import { grantWorker, type WorkerNeeds, type WorkerResources } from './worker-access.ts';
+import type { ConnectorResources } from './function-access.ts';
 
 export interface BatchWorkflowProps {
-  resources: WorkerResources;
+  resources: ConnectorResources;
   /** Runs right after a submission so the bank's first answers are picked up at once. */
   collector: IFunction;
   /** How long to wait for the bank's first answer before going on to wait for signing anyway. */
@@ -47,16 +47,15 @@ export class BatchWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
-    const step = (constructId: string, name: string, description: string, needs: WorkerNeeds) => {
+    const step = (constructId: string, name: string, description: string) => {
       const fn = new ConnectorFunction(this, `${constructId}Function`, {
         name,
         description,
-        environment: props.resources.environment,
+        resources: props.resources,
         // Sending a large batch writes every payment's status: give the steps room (the task timeout is longer).
         timeout: Duration.minutes(5),
         memorySize: 1024,
       });
-      grantWorker(fn.function, props.resources, needs);
       this.functions.push(fn);
       return fn.function;
     };
@@ -87,27 +86,12 @@ export class BatchWorkflow extends Construct {
         taskTimeout: Timeout.duration(timeout),
       }).addRetry({ errors: retryableErrors, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2 });
 
-    const submitFn = step('SubmitBatch', 'submit-batch', 'Batch workflow: sends the pain.001', {
-      bank: true,
-    });
-    const awaitFn = step(
-      'AwaitBankMilestone',
-      'await-bank-milestone',
-      'Batch workflow: parks a task token',
-      {},
-    );
-    const finalizeFn = step('FinalizeBatch', 'finalize-batch', 'Batch workflow: final batch status', {});
-    const notifyFn = step('NotifyBatchProblems', 'notify-batch-problems', 'Batch workflow: notifications', {
-      notify: true,
-    });
-    const expireFn = step('ExpireBatch', 'expire-batch', 'Batch workflow: expires unsigned batches', {
-      notify: true,
-      events: true,
-    });
-    const failureFn = step('RecordBatchFailure', 'record-batch-failure', 'Batch workflow: records failures', {
-      notify: true,
-      events: true,
-    });
+    const submitFn = step('SubmitBatch', 'submit-batch', 'Batch workflow: sends the pain.001');
+    const awaitFn = step('AwaitBankMilestone', 'await-bank-milestone', 'Batch workflow: parks a task token');
+    const finalizeFn = step('FinalizeBatch', 'finalize-batch', 'Batch workflow: final batch status');
+    const notifyFn = step('NotifyBatchProblems', 'notify-batch-problems', 'Batch workflow: notifications');
+    const expireFn = step('ExpireBatch', 'expire-batch', 'Batch workflow: expires unsigned batches');
+    const failureFn = step('RecordBatchFailure', 'record-batch-failure', 'Batch workflow: records failures');
 
     const recordFailure = task('RecordFailure', failureFn, { failure: JsonPath.objectAt('$.failure') });
     const failed = recordFailure.next(new Fail(this, 'BatchFailed', { error: 'BatchFailed' }));
@@ -163,6 +147,8 @@ export class BatchWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'BatchLifecycle', {
+      // A fixed name: workers' task-token grants name this ARN without a reference (which would be a cycle).
+      stateMachineName: props.resources.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,

@@ -1,22 +1,24 @@
-// One way to declare a Lambda function: Node 24 on arm64, ESM bundle, tracing, bounded log retention,
-// and a `LocalEntry` metadata entry so the local runtime can bind the synthesized state machine's tasks
-// to the same handler source files.
+// One way to declare a Lambda function: Node 24 on arm64, ESM bundle, tracing, bounded log retention, its
+// environment and IAM grants derived from shared/function-needs.ts, and a `LocalEntry` metadata entry naming
+// its handler file, so the local system runs the same handler with the synthesized environment and role.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { lambdaBundle } from '../bundling.ts';
 import { RUNTIME_ENVIRONMENT } from '../runtime-env.ts';
+import { type ConnectorResources, environmentFor, grantNeeds } from './function-access.ts';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 export const localEntryMetadataKey = 'LocalEntry';
 
 export interface ConnectorFunctionProps {
-  /** Folder name under functions/, e.g. `accept-batch`. */
+  /** Folder name under functions/, e.g. `submit-batch`; its entry in shared/function-needs.ts decides the rest. */
   name: string;
   description: string;
-  environment: Record<string, string>;
+  resources: ConnectorResources;
   timeout?: Duration;
   memorySize?: number;
 }
@@ -47,19 +49,21 @@ export class ConnectorFunction extends Construct {
         ...RUNTIME_ENVIRONMENT,
         POWERTOOLS_SERVICE_NAME: `coop-pank-connector-${props.name}`,
         POWERTOOLS_METRICS_NAMESPACE: 'CoopPankConnector',
-        ...props.environment,
+        ...environmentFor(props.name, props.resources),
       },
+      // The same bundle the cold-init benchmark builds and measures (infra/bundling.ts), AWS SDK included.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Some dependencies still call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        target: lambdaBundle.target,
+        minify: lambdaBundle.minify,
+        sourceMap: lambdaBundle.sourcemap,
+        mainFields: [...lambdaBundle.mainFields],
+        externalModules: [...lambdaBundle.externalModules],
+        banner: lambdaBundle.banner,
       },
     });
     this.logGroup = logGroup;
+    grantNeeds(this.function, props.name, props.resources);
     (this.function.node.defaultChild as CfnFunction).addMetadata(localEntryMetadataKey, entry);
   }
 }

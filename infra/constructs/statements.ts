@@ -1,7 +1,6 @@
 // Statements capability: the daily statement request function and its EventBridge Scheduler schedule
 // (Europe/Tallinn, so 06:00 stays 06:00 across DST), with retries and a dead-letter queue for failed deliveries.
 import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   CfnScheduleGroup,
   ContextAttribute,
@@ -11,24 +10,16 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
+import type { ConnectorResources } from './function-access.ts';
 
 export interface StatementsProps {
-  table: ITableV2;
-  /** The worker environment (STAGE, TABLE_NAME, BANK_GATEWAY_CONFIG, NOTIFICATION_TOPIC_ARN, ...). */
-  environment: Record<string, string>;
-  /** The operator's mTLS certificate (read at cold start). */
-  clientCertificate: ISecret;
-  /** Where `statement_missing` notifications go. */
-  notificationTopic: ITopic;
+  /** What the function may be given (table, bank, customer topic, statement rules): see function-needs.ts. */
+  resources: ConnectorResources;
   /** Tallinn wall-clock time of the daily statement requests, `HH:MM` (stage config). Default 06:00. */
   dailyRequestTime?: string;
-  /** STATEMENT_BACKFILL_DAYS / STATEMENT_MAX_DAYS_PER_REQUEST / STATEMENT_NOTIFY_AFTER_ATTEMPTS. */
-  settings?: { backfillDays?: number; maxDaysPerRequest?: number; notifyAfterAttempts?: number };
   /** Where undeliverable schedule invocations go (e.g. the stack's schedule dead-letter queue); default: own queue. */
   deadLetterQueue?: IQueue;
 }
@@ -42,25 +33,12 @@ export class Statements extends Construct {
     super(scope, id);
     this.scheduleGroup = new CfnScheduleGroup(this, 'Schedules', {});
     const [hour, minute] = parseTime(props.dailyRequestTime ?? '06:00');
-    const settings = props.settings ?? {};
     const fn = new ConnectorFunction(this, 'RequestDailyStatements', {
       name: 'request-daily-statements',
       description: 'Asks Coop Pank for the previous day statements and missing days (daily, Europe/Tallinn)',
       timeout: Duration.minutes(5),
-      environment: {
-        ...props.environment,
-        ...(settings.backfillDays ? { STATEMENT_BACKFILL_DAYS: String(settings.backfillDays) } : {}),
-        ...(settings.maxDaysPerRequest
-          ? { STATEMENT_MAX_DAYS_PER_REQUEST: String(settings.maxDaysPerRequest) }
-          : {}),
-        ...(settings.notifyAfterAttempts
-          ? { STATEMENT_NOTIFY_AFTER_ATTEMPTS: String(settings.notifyAfterAttempts) }
-          : {}),
-      },
+      resources: props.resources,
     });
-    props.table.grantReadWriteData(fn.function);
-    props.clientCertificate.grantRead(fn.function);
-    props.notificationTopic.grantPublish(fn.function);
 
     const deadLetterQueue = props.deadLetterQueue ?? this.#ownDeadLetterQueue();
     this.dailySchedule = new Schedule(this, 'DailyStatementRequests', {

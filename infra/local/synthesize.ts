@@ -16,7 +16,7 @@ let cached: CloudFormationTemplate | undefined;
 export function synthesizeConnectorTemplate(): CloudFormationTemplate {
   if (cached) return cached;
   // An empty bundling-stacks list makes NodejsFunction skip esbuild: the local runtime runs the sources.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], stage: 'local' } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], stage: 'dev' } });
   const { stack } = createApp(app);
   cached = Template.fromStack(stack).toJSON() as CloudFormationTemplate;
   return cached;

@@ -1,4 +1,5 @@
-// WorkflowEngine on AWS Step Functions: one execution per batch, named after the batch id.
+// WorkflowEngine on AWS Step Functions: one execution per batch, named after the batch id. Answering a task
+// token needs no state machine ARN (the token names its execution), so workers that only resume tasks get none.
 import {
   ExecutionAlreadyExists,
   SendTaskFailureCommand,
@@ -7,21 +8,28 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { WorkflowEngine } from '../app/ports.ts';
-import { InfrastructureError } from '../errors.ts';
+import { ConfigError, InfrastructureError } from '../errors.ts';
 
 export class StepFunctionsWorkflowEngine implements WorkflowEngine {
   readonly #client: SFNClient;
-  readonly #stateMachineArn: string;
+  readonly #stateMachineArn: string | undefined;
+  readonly #functionName: string;
 
-  constructor(stateMachineArn: string, client = new SFNClient({})) {
+  constructor(client: SFNClient, stateMachineArn: string | undefined, functionName: string) {
     this.#client = client;
     this.#stateMachineArn = stateMachineArn;
+    this.#functionName = functionName;
   }
 
   async startBatchWorkflow(input: {
     companyId: string;
     batchId: string;
   }): Promise<{ executionName: string }> {
+    if (!this.#stateMachineArn) {
+      throw new ConfigError(
+        `functions/${this.#functionName} starts batch workflows: declare startsWorkflow in shared/function-needs.ts`,
+      );
+    }
     try {
       await this.#client.send(
         new StartExecutionCommand({

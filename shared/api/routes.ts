@@ -1,5 +1,6 @@
 // The REST API's routes in one table: the CDK construct creates one function and one API Gateway method per
-// entry, and the OpenAPI document is generated from the same entries, so the two cannot drift apart.
+// entry, and the OpenAPI document is generated from the same entries, so the two cannot drift apart. What each
+// route's function may use (table, workflow, bank, ...) is in shared/function-needs.ts.
 import type { z } from 'zod';
 import { responses } from './responses.ts';
 import {
@@ -34,11 +35,6 @@ export interface ApiRouteDefinition {
   success: 200 | 201 | 202 | 204;
   /** Schema of the success body (a named schema of responses.ts); none for 204. */
   response?: z.ZodType;
-  /** What the function may do: read the table, write it, and start the batch workflow. */
-  access: 'none' | 'read' | 'write';
-  startsWorkflow?: boolean;
-  /** Subscribes people to (or unsubscribes them from) the notification topic. */
-  managesSubscriptions?: boolean;
 }
 
 export const apiRoutes: readonly ApiRouteDefinition[] = [
@@ -52,7 +48,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     public: true,
     success: 200,
     response: responses.openApi,
-    access: 'none',
   },
   {
     method: 'GET',
@@ -63,7 +58,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'banks',
     success: 200,
     response: responses.banks,
-    access: 'none',
   },
   {
     method: 'POST',
@@ -75,7 +69,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: addBankAccountBody,
     success: 201,
     response: responses.account,
-    access: 'write',
   },
   {
     method: 'GET',
@@ -87,7 +80,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: pageQuery,
     success: 200,
     response: responses.accounts,
-    access: 'read',
   },
   {
     method: 'DELETE',
@@ -97,7 +89,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Remove a bank account not selected on a connection',
     tag: 'bank accounts',
     success: 204,
-    access: 'write',
   },
   {
     method: 'GET',
@@ -109,7 +100,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: dateRangeQuery,
     success: 200,
     response: responses.statementDays,
-    access: 'read',
   },
   {
     method: 'GET',
@@ -121,7 +111,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: transactionsQuery,
     success: 200,
     response: responses.entries,
-    access: 'read',
   },
   {
     method: 'POST',
@@ -133,7 +122,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: createConnectionBody,
     success: 201,
     response: responses.connection,
-    access: 'write',
   },
   {
     method: 'GET',
@@ -144,7 +132,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     success: 200,
     response: responses.connection,
-    access: 'read',
   },
   {
     method: 'POST',
@@ -155,7 +142,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     success: 200,
     response: responses.connection,
-    access: 'write',
   },
   {
     method: 'PUT',
@@ -167,7 +153,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: setConnectionAccountsBody,
     success: 200,
     response: responses.connection,
-    access: 'write',
   },
   {
     method: 'POST',
@@ -178,7 +163,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     success: 200,
     response: responses.connection,
-    access: 'write',
   },
   {
     method: 'POST',
@@ -189,7 +173,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'connections',
     success: 200,
     response: responses.connection,
-    access: 'write',
   },
   {
     method: 'POST',
@@ -201,7 +184,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: createPaymentBatchBody,
     success: 201,
     response: responses.batch,
-    access: 'write',
   },
   {
     method: 'GET',
@@ -213,7 +195,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: pageQuery,
     success: 200,
     response: responses.batches,
-    access: 'read',
   },
   {
     method: 'GET',
@@ -225,7 +206,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: pageQuery,
     success: 200,
     response: responses.batchStatus,
-    access: 'read',
   },
   {
     method: 'GET',
@@ -236,7 +216,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     success: 200,
     response: responses.batchSummary,
-    access: 'read',
   },
   {
     method: 'GET',
@@ -248,7 +227,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     query: pageQuery,
     success: 200,
     response: responses.payments,
-    access: 'read',
   },
   {
     method: 'POST',
@@ -261,8 +239,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     idempotencyKey: true,
     success: 202,
     response: responses.batch,
-    access: 'write',
-    startsWorkflow: true,
   },
   {
     method: 'POST',
@@ -273,7 +249,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'payment batches',
     success: 200,
     response: responses.batch,
-    access: 'write',
   },
   {
     method: 'POST',
@@ -285,8 +260,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     body: createSubscriptionBody,
     success: 201,
     response: responses.subscription,
-    access: 'write',
-    managesSubscriptions: true,
   },
   {
     method: 'GET',
@@ -297,7 +270,6 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     tag: 'notifications',
     success: 200,
     response: responses.subscriptions,
-    access: 'read',
   },
   {
     method: 'DELETE',
@@ -307,7 +279,5 @@ export const apiRoutes: readonly ApiRouteDefinition[] = [
     summary: 'Remove a notification subscription',
     tag: 'notifications',
     success: 204,
-    access: 'write',
-    managesSubscriptions: true,
   },
 ];

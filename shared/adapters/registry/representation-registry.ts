@@ -1,17 +1,9 @@
-// RepresentationRegistry adapters: an HTTP client for an e-Business Register service (base URL, path and
-// API key are configuration) and a fixture-backed registry for the local system and tests.
+// RepresentationRegistry adapter: an HTTP client for an e-Business Register service. Base URL and path are
+// configuration; the API key comes from Secrets Manager on first use (infra/local/registry-server.ts answers locally).
 import { z } from 'zod';
 import { RateLimitedError } from '../../app/errors.ts';
 import type { RepresentationRegistry } from '../../app/ports.ts';
-import type { Representative } from '../../domain/connection.ts';
 import { InfrastructureError } from '../../errors.ts';
-
-export interface RegisteredCompany {
-  registryCode: string;
-  country: string;
-  companyName: string;
-  representatives: Representative[];
-}
 
 const registryAnswer = z.object({
   name: z.string().min(1),
@@ -24,22 +16,26 @@ const registryAnswer = z.object({
   ),
 });
 
-export const registryConfigSchema = z.object({
+export interface RegistryConfig {
   /** e.g. `https://registry.example/api`; the path below is appended. */
-  baseUrl: z.url(),
+  baseUrl: string;
   /** Path template with `{country}` and `{registryCode}`. */
-  path: z.string().default('/companies/{country}/{registryCode}/representatives'),
-  apiKey: z.string().min(1).optional(),
-  timeoutMs: z.coerce.number().int().positive().default(5000),
-});
-export type RegistryConfig = z.infer<typeof registryConfigSchema>;
+  path: string;
+  timeoutMs: number;
+}
 
 export class HttpRepresentationRegistry implements RepresentationRegistry {
   readonly #config: RegistryConfig;
+  readonly #apiKey: () => Promise<string | undefined>;
   readonly #fetch: typeof fetch;
 
-  constructor(config: RegistryConfig, fetchImpl: typeof fetch = fetch) {
+  constructor(
+    config: RegistryConfig,
+    apiKey: () => Promise<string | undefined>,
+    fetchImpl: typeof fetch = fetch,
+  ) {
     this.#config = config;
+    this.#apiKey = apiKey;
     this.#fetch = fetchImpl;
   }
 
@@ -47,12 +43,13 @@ export class HttpRepresentationRegistry implements RepresentationRegistry {
     const path = this.#config.path
       .replace('{country}', encodeURIComponent(company.country))
       .replace('{registryCode}', encodeURIComponent(company.registryCode));
+    const apiKey = await this.#apiKey();
     let response: Response;
     try {
       response = await this.#fetch(`${this.#config.baseUrl.replace(/\/$/, '')}${path}`, {
         headers: {
           accept: 'application/json',
-          ...(this.#config.apiKey ? { authorization: `Bearer ${this.#config.apiKey}` } : {}),
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
         },
         signal: AbortSignal.timeout(this.#config.timeoutMs),
       });
@@ -82,65 +79,3 @@ export class HttpRepresentationRegistry implements RepresentationRegistry {
     return { companyName: parsed.data.name, representatives: parsed.data.representatives };
   }
 }
-
-export class FixtureRepresentationRegistry implements RepresentationRegistry {
-  readonly #companies: Map<string, RegisteredCompany>;
-
-  constructor(companies: readonly RegisteredCompany[] = localRegistryFixtures) {
-    this.#companies = new Map(
-      companies.map((company) => [`${company.country}:${company.registryCode}`, company]),
-    );
-  }
-
-  async representativesOf(company: { registryCode: string; country: string }) {
-    const found = this.#companies.get(`${company.country.toUpperCase()}:${company.registryCode}`);
-    return found ? { companyName: found.companyName, representatives: found.representatives } : undefined;
-  }
-}
-
-/**
- * The local register: companies the demo and tests use. 10000001 has a sole board member; 10000002 needs two
- * board members together; 10000003 is registered but has no Gateway agreement at the local bank. 12345678,
- * 87654321 and 11223344 are the bank simulator's demo customers (infra/local/bank-simulator/seed.ts).
- */
-export const localRegistryFixtures: readonly RegisteredCompany[] = [
-  {
-    registryCode: '10000001',
-    country: 'EE',
-    companyName: 'Demo Sole OÜ',
-    representatives: [{ personalCode: '38001010001', name: 'Mari Maasikas', representation: 'sole' }],
-  },
-  {
-    registryCode: '10000002',
-    country: 'EE',
-    companyName: 'Demo Joint AS',
-    representatives: [
-      { personalCode: '38001010002', name: 'Jaan Tamm', representation: 'joint' },
-      { personalCode: '48001010003', name: 'Kati Kask', representation: 'joint' },
-    ],
-  },
-  {
-    registryCode: '10000003',
-    country: 'EE',
-    companyName: 'No Agreement OÜ',
-    representatives: [{ personalCode: '38001010004', name: 'Peeter Paju', representation: 'sole' }],
-  },
-  {
-    registryCode: '12345678',
-    country: 'EE',
-    companyName: 'Envoice Demo OÜ',
-    representatives: [{ personalCode: '38001010001', name: 'Mari Maasikas', representation: 'sole' }],
-  },
-  {
-    registryCode: '87654321',
-    country: 'EE',
-    companyName: 'Põhjala Puit AS',
-    representatives: [{ personalCode: '38001010005', name: 'Toomas Tamm', representation: 'sole' }],
-  },
-  {
-    registryCode: '11223344',
-    country: 'EE',
-    companyName: 'Väike Pood OÜ',
-    representatives: [{ personalCode: '48001010006', name: 'Liis Lepp', representation: 'sole' }],
-  },
-];
