@@ -1,12 +1,15 @@
-// API benchmark: create a 5,000-payment draft batch and read its summary through the real handlers against
-// DynamoDB Local (target: under 2 s together), reporting the DynamoDB requests each step needs.
+// API benchmark: create a 5,000-payment draft batch and read its summary through the real functions (their
+// workers, synthesized environments and roles) against DynamoDB Local (target: under 2 s together), reporting
+// the DynamoDB requests each step needs, counted at the local AWS endpoint.
 
+import { type BankSimulator, startBankSimulator } from '../../infra/local/bank-simulator/simulator.ts';
 import {
   createConnectorTable,
   type DynamoDbLocal,
   startDynamoDbLocal,
 } from '../../infra/local/dynamodb-local.ts';
-import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { SharedClock } from '../../infra/local/functions/shared-clock.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { RequestCounter } from '../../shared/adapters/dynamodb/store.ts';
 import { createEstonianReference } from '../../shared/domain/reference.ts';
 import type { BenchCase } from '../types.ts';
@@ -16,6 +19,7 @@ const iban = 'EE654200000000100007';
 
 interface State {
   dynamo: DynamoDbLocal;
+  simulator: BankSimulator;
   runtime: LocalRuntime;
   counter: RequestCounter;
   token: string;
@@ -50,10 +54,20 @@ export const cases: BenchCase<State>[] = [
       const dynamo = await startDynamoDbLocal();
       await createConnectorTable(dynamo.endpoint, 'bench');
       const counter = new RequestCounter();
-      const runtime = createLocalRuntime({
+      const clock = new SharedClock();
+      const simulator = await startBankSimulator({
+        controlPort: false,
+        clock,
+        seed: { endUsers: [{ registryCode: '10000001', name: 'Bench OÜ', accounts: [{ iban }] }] },
+        settings: { validateXsd: false },
+      });
+      const runtime = await startLocalRuntime({
         dynamoDbEndpoint: dynamo.endpoint,
         tableName: 'bench',
-        requestCounter: counter,
+        clock,
+        bank: { url: simulator.url, clientTls: simulator.clientTls },
+        onDynamoDbRequest: (operation) => counter.add(operation),
+        print: () => {},
       });
       const token = runtime.issuer.issue({
         companyId: 'bench-co',
@@ -63,6 +77,7 @@ export const cases: BenchCase<State>[] = [
       });
       const state: State = {
         dynamo,
+        simulator,
         runtime,
         counter,
         token,
@@ -110,6 +125,8 @@ export const cases: BenchCase<State>[] = [
       return Buffer.byteLength(body);
     },
     async check(state) {
+      await state.runtime.close();
+      await state.simulator.stop();
       await state.dynamo.stop();
       const { createMs, summaryMs, create, summary, totalRequests } = state.last;
       const sorted = [...state.totals].sort((a, b) => a - b);

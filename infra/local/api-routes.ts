@@ -8,6 +8,8 @@ export interface ApiRoute {
   /** e.g. `/v1/payment-batches/{batchId}` */
   pathTemplate: string;
   entry: string;
+  /** The function's local name (its logical id). */
+  functionName: string;
   /** Whether API Gateway runs the JWT authorizer before this route. */
   authorized: boolean;
   match(path: string): Record<string, string> | undefined;
@@ -44,6 +46,7 @@ export function apiRoutesOf(template: CloudFormationTemplate): ApiRoute[] {
       method: String(properties.HttpMethod),
       pathTemplate,
       entry,
+      functionName: (functionArn as string).split(':function:')[1] as string,
       authorized: properties.AuthorizationType === 'CUSTOM',
       match: matcher(pathTemplate),
     });

@@ -331,11 +331,8 @@ export async function runDemo(options: {
       `${advanced.body.before} → ${advanced.body.now}`,
     );
     const asked = await call('POST', '/local/statements/request');
-    const requested = (asked.body.accounts ?? []).find(
-      (a: Json) => a.iban === DEMO_ACCOUNT && a.companyId === companyId,
-    );
     say(
-      `daily statement requests: ${(requested?.requested ?? []).map((r: Json) => `${r.from}..${r.to}`).join(', ') || 'already asked by the 06:00 schedule'}`,
+      `daily statement requests (${asked.body.runDate}): ${asked.body.requests} request(s) for ${asked.body.accounts} account(s)${asked.body.requests === 0 ? ', already asked by the 06:00 schedule' : ''}`,
     );
     const day = await until(async () => {
       const days = await call<{ items: Json[] }>(

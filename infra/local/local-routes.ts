@@ -167,7 +167,7 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
       /^\/local\/batches\/([^/]+)\/sign$/,
       async (request, [batchId = '']) => {
         const companyId = companyOf(request);
-        const batch = await system.runtime.dependencies.batches.get(companyId, decodeURIComponent(batchId));
+        const batch = await system.runtime.store.batches.get(companyId, decodeURIComponent(batchId));
         if (!batch) throw new LocalProblem(404, `no batch ${batchId} for company ${companyId}`);
         const messageIds = (batch.submissions ?? []).map((submission) => submission.messageId);
         if (messageIds.length === 0) {

@@ -2,39 +2,25 @@
 // bank simulator share one OffsetClock, so "advance to the next day" moves all of them together while time
 // keeps flowing normally in between. The offset can be kept in a file so it survives restarts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { ManualClock } from './bank-simulator/clock.ts';
+import { SharedClock } from './functions/shared-clock.ts';
 import type { Timers } from './workflow/timers.ts';
 
 /**
- * A clock at `Date.now() + offset`. It extends the simulator's ManualClock so the simulator's `advanceTime`
- * (and its control API clock routes) accept it; setting it backwards is ignored, it never goes back.
+ * A clock at `Date.now() + offset`: a running SharedClock, so the functions in worker threads read the same
+ * time. Setting it backwards is ignored (the simulator's control routes may ask), it never goes back.
  */
-export class OffsetClock extends ManualClock {
-  #offsetMs: number;
-
+export class OffsetClock extends SharedClock {
   constructor(options: { start?: Date | string; offsetMs?: number } = {}) {
-    super(new Date(0));
-    this.#offsetMs =
-      options.start !== undefined ? new Date(options.start).getTime() - Date.now() : (options.offsetMs ?? 0);
-  }
-
-  get offsetMs(): number {
-    return this.#offsetMs;
-  }
-
-  override now(): Date {
-    return new Date(Date.now() + this.#offsetMs);
+    super({
+      offsetMs:
+        options.start !== undefined
+          ? new Date(options.start).getTime() - Date.now()
+          : (options.offsetMs ?? 0),
+    });
   }
 
   override set(instant: Date | string): void {
-    const target = new Date(instant).getTime();
-    const now = Date.now();
-    if (target > now + this.#offsetMs) this.#offsetMs = target - now;
-  }
-
-  override advance(ms: number): void {
-    if (ms < 0) throw new RangeError('the local clock does not go backwards');
-    this.#offsetMs += ms;
+    if (new Date(instant).getTime() > this.nowMs()) super.set(instant);
   }
 }
 

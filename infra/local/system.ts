@@ -10,7 +10,6 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { keys, tableSchema } from '../../shared/adapters/dynamodb/table-schema.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
-import type { DailyRunOutcome } from '../../shared/app/statements/daily-statement-requests.ts';
 import type { LocalIssuer } from '../../shared/auth/local-issuer.ts';
 import { addDays, tallinnDate, tallinnInstant } from '../../shared/domain/calendar.ts';
 import type { BankSimulator } from './bank-simulator/simulator.ts';
@@ -93,11 +92,19 @@ export interface LocalSystem {
   advanceTime(ms: number): Promise<Date>;
   /** Runs the collector until the bank's queue is empty and nothing more is processed. */
   collectNow(): Promise<CollectorRun[]>;
-  /** Runs the daily statement requests now (as the 06:00 schedule would). */
-  requestStatementsNow(): Promise<DailyRunOutcome>;
+  /** Runs the daily statement requests now (as the 06:00 schedule would): the function's summary. */
+  requestStatementsNow(): Promise<DailyStatementsSummary>;
   /** Companies whose active connection routes this end user's bank messages. */
   companiesRouting(country: string, registryCode: string): Promise<string[]>;
   stop(): Promise<void>;
+}
+
+/** What the daily statement function answers (functions/request-daily-statements). */
+export interface DailyStatementsSummary {
+  runDate: string;
+  accounts: number;
+  requests: number;
+  notified: number;
 }
 
 export class PortInUseError extends Error {
@@ -154,22 +161,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       );
       dynamoStarting.catch(() => {});
     }
-    const [
-      { template },
-      { createLocalRuntime },
-      { startBankSimulator },
-      { HttpBankGateway },
-      { parseBankGatewayConfig },
-    ] = await Promise.all([
+    const [{ template }, { startLocalRuntime }, { startBankSimulator }] = await Promise.all([
       loadConnectorTemplate().finally(() => timing('template')),
       import('./runtime.ts').finally(() => timing('runtime modules')),
       import('./bank-simulator/simulator.ts'),
-      import('../../shared/bank/http-bank-gateway.ts'),
-      import('../../shared/bank/config.ts'),
     ]);
-    const { requestDailyStatements, StatementRequestsFailedError } = await import(
-      '../../shared/app/statements/daily-statement-requests.ts'
-    );
 
     const simulator = await startBankSimulator({
       port: options.bankPort ?? 0,
@@ -183,18 +179,6 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
     stops.push(() => simulator.stop());
     timing('bank simulator');
-    const gateway = new HttpBankGateway(
-      parseBankGatewayConfig({ baseUrl: simulator.url, connectTimeoutMs: 2_000, responseTimeoutMs: 5_000 }),
-      {
-        credentials: {
-          certPem: simulator.clientTls.cert,
-          keyPem: simulator.clientTls.key,
-          caPem: simulator.clientTls.ca,
-        },
-        now: () => clock.now(),
-      },
-    );
-    stops.push(() => gateway.close());
 
     const dynamo = await dynamoStarting;
     timing('DynamoDB Local');
@@ -202,10 +186,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     await ensureConnectorTable(dynamoDbEndpoint, tableName, print);
 
     const issuer = loadOrCreateIssuer(resolve(dataDir, 'issuer-key.pem'));
-    const runtime = createLocalRuntime({
+    const runtime = await startLocalRuntime({
       dynamoDbEndpoint,
       tableName,
-      bank: gateway,
+      bank: { url: simulator.url, clientTls: simulator.clientTls },
       clock,
       timers,
       issuer,
@@ -213,6 +197,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       template,
       print,
     });
+    stops.push(() => runtime.close());
     stops.push(() => timers.clear());
     timing('runtime');
 
@@ -228,7 +213,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         const runs: CollectorRun[] = [];
         for (let round = 0; round < 100; round += 1) {
           simulator.tick();
-          const run = await runtime.collect({ budgetMs: 20_000 });
+          const run = await runtime.collect();
           runs.push(run);
           // Let the workflow react to what was resumed before looking again.
           await new Promise((done) => setTimeout(done, 15));
@@ -242,7 +227,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     if (options.collectorIntervalMs !== false) {
       const every = options.collectorIntervalMs ?? 3_000;
       const interval = setInterval(() => {
-        serialized(() => runtime.collect({ budgetMs: 20_000 }))
+        serialized(() => runtime.collect())
           .then(() => {
             if (collectorFailing) print('Collector: running again.');
             collectorFailing = false;
@@ -256,14 +241,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       stops.push(() => clearInterval(interval));
     }
 
-    const requestStatementsNow = async (now?: Date): Promise<DailyRunOutcome> => {
-      try {
-        return await requestDailyStatements(runtime.dependencies, { now: now ?? clock.now() });
-      } catch (error) {
-        if (error instanceof StatementRequestsFailedError) return error.outcome;
-        throw error;
-      }
-    };
+    const requestStatementsNow = (now?: Date) =>
+      runtime.requestDailyStatements(now ?? clock.now()) as Promise<DailyStatementsSummary>;
 
     // The daily schedule: at the configured Tallinn time, on the shared clock (advancing time triggers it).
     let nextDaily: Date | undefined;
@@ -276,10 +255,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       cancelDaily = timers.schedule(at.getTime() - now.getTime(), () => {
         requestStatementsNow(at)
           .then((outcome) => {
-            const asked = outcome.accounts.reduce((sum, each) => sum + each.requested.length, 0);
             print(
-              `Daily statements (${outcome.runDate}): ${asked} request(s) for ${outcome.accounts.length} account(s)` +
-                (outcome.failures.length > 0 ? `, ${outcome.failures.length} failed` : ''),
+              `Daily statements (${outcome.runDate}): ${outcome.requests} request(s) for ${outcome.accounts} account(s)`,
             );
           })
           .catch((error: unknown) => print(`Daily statement requests failed: ${(error as Error).message}`))

@@ -1,8 +1,13 @@
 // Notifications reach exactly the subscribers of the company they concern, for the types and severities they
-// chose: the same filter policy that SNS applies in AWS, applied by the local outbox.
-import { beforeAll, describe, expect, it } from 'vitest';
+// chose: subscriptions made through the API become SNS subscriptions with a filter policy, which the local SNS
+// endpoint applies as SNS does. Notifications are published as a notifying function would (its credentials).
+
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localCredentials } from '../../infra/local/functions/function-host.ts';
+import { SnsNotifier } from '../../shared/adapters/sns-notifier.ts';
 import { filterPolicyOf } from '../../shared/adapters/sns-subscriptions.ts';
-import { notifyOnce, renderNotification } from '../../shared/app/notifications.ts';
+import { renderNotification } from '../../shared/app/notifications.ts';
 import { type Caller, startApi } from './api/harness.ts';
 
 describe('notification delivery to subscribers', () => {
@@ -10,6 +15,7 @@ describe('notification delivery to subscribers', () => {
   let adminA: Caller;
   let adminB: Caller;
 
+  afterAll(() => api?.close());
   beforeAll(async () => {
     api = await startApi();
     adminA = api.as({ companyId: 'company-a', userId: 'anna', roles: ['admin'] });
@@ -49,17 +55,25 @@ describe('notification delivery to subscribers', () => {
       minimumSeverity: 'info',
     });
 
-    const event = rejected('company-a', 'delivery-test-1');
-    expect(await notifyOnce(api.runtime.dependencies, event)).toBe(true);
-    const sent = api.runtime.notifier.sent.find((n) => n.eventId === 'delivery-test-1');
-    expect(sent && api.runtime.notifier.recipientsOf(sent)).toEqual(['email:finance@a.example']);
+    // Published as the notify-batch-problems function publishes (its role may publish to the topic).
+    const publisher = api.runtime.functionNamed('notify-batch-problems');
+    const sns = new SNSClient({
+      region: api.runtime.model.region,
+      endpoint: api.runtime.aws.endpoint,
+      credentials: localCredentials(publisher.logicalId),
+    });
+    const notifier = new SnsNotifier(sns, publisher.environment.NOTIFICATION_TOPIC_ARN ?? '');
+    const recipientsOf = async (eventId: string, companyId: string) => {
+      await notifier.publish(renderNotification(rejected(companyId, eventId)));
+      return api.runtime.notifier.sent.find((n) => n.eventId === eventId)?.recipients;
+    };
+    expect(await recipientsOf('delivery-test-1', 'company-a')).toEqual(['email:finance@a.example']);
 
     const removed = await adminA.call('DELETE', `/v1/notification-subscriptions/${a.body.id}`);
     expect(removed.status).toBe(204);
-    expect(api.runtime.notifier.recipientsOf(renderNotification(rejected('company-a', 'x')))).toEqual([]);
-    expect(api.runtime.notifier.recipientsOf(renderNotification(rejected('company-b', 'y')))).toEqual([
-      'email:boss@b.example',
-    ]);
+    expect(await recipientsOf('x', 'company-a')).toEqual([]);
+    expect(await recipientsOf('y', 'company-b')).toEqual(['email:boss@b.example']);
+    sns.destroy();
   });
 
   it('subscribes in SNS with a filter policy on company, severity and the chosen types', () => {

@@ -3,10 +3,11 @@
 // is drafted, confirmed, and submitted to the (simulated) bank; the machine then waits for the bank's answer.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../contract/bank-harness.ts';
 import { waitFor } from '../support/batch-world.ts';
 import { isolatedTable } from '../support/dynamodb.ts';
+import { sharedTemplate } from '../support/template.ts';
 import { coopIbans, onboard, paymentLine } from './api/harness.ts';
 
 describe('walking skeleton: create a payment batch and watch the workflow update it', () => {
@@ -16,15 +17,20 @@ describe('walking skeleton: create a payment batch and watch the workflow update
   let tokenB: string;
   let bank: Harness;
 
-  afterAll(() => bank?.close());
+  afterAll(async () => {
+    await runtime?.close();
+    await bank?.close();
+  });
 
   beforeAll(async () => {
     table = await isolatedTable();
     bank = await startHarness();
-    runtime = createLocalRuntime({
+    runtime = await startLocalRuntime({
       dynamoDbEndpoint: table.endpoint,
       tableName: table.tableName,
-      bank: bank.gateway,
+      clock: bank.clock,
+      bank: { url: bank.simulator.url, clientTls: bank.simulator.clientTls },
+      template: await sharedTemplate(),
       print: () => {},
     });
     tokenA = runtime.issuer.issue({

@@ -1,13 +1,14 @@
 // A whole connector for workflow tests: DynamoDB Local (own table), the bank simulator over HTTPS + mTLS with a
 // manual clock, the synthesized state machine on manual timers, the real handlers, and an onboarded company.
 
-import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
 import { ManualTimers } from '../../infra/local/workflow/timers.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
 import type { StoredPayment, StoredPaymentBatch } from '../../shared/app/ports.ts';
 import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../contract/bank-harness.ts';
 import { type Caller, onboard, paymentLine } from '../integration/api/harness.ts';
 import { isolatedTable } from './dynamodb.ts';
+import { sharedTemplate } from './template.ts';
 
 export const COMPANY = 'company-demo';
 
@@ -35,10 +36,11 @@ export async function startBatchWorld(): Promise<BatchWorld> {
   const bank = await startHarness({ settings: { signing: 'manual' } });
   const timers = new ManualTimers(bank.clock.now());
   const logs: string[] = [];
-  const runtime = createLocalRuntime({
+  const runtime = await startLocalRuntime({
     dynamoDbEndpoint: table.endpoint,
     tableName: table.tableName,
-    bank: bank.gateway,
+    bank: { url: bank.simulator.url, clientTls: bank.simulator.clientTls },
+    template: await sharedTemplate(),
     clock: bank.clock,
     timers,
     retryIntervalMs: 0,
@@ -122,12 +124,15 @@ export async function startBatchWorld(): Promise<BatchWorld> {
       await timers.advanceBy(ms);
     },
     async batch(batchId) {
-      const batch = await runtime.dependencies.batches.get(COMPANY, batchId);
+      const batch = await runtime.store.batches.get(COMPANY, batchId);
       if (!batch) throw new Error(`batch ${batchId} not found`);
       return batch;
     },
-    payments: (batchId) => runtime.dependencies.batches.allPayments(COMPANY, batchId),
-    close: () => bank.close(),
+    payments: (batchId) => runtime.store.batches.allPayments(COMPANY, batchId),
+    async close() {
+      await runtime.close();
+      await bank.close();
+    },
   };
   return world;
 }

@@ -1,26 +1,10 @@
 // SubmitToBank is safe to run twice: the same MsgId every time, and after an attempt whose outcome is unknown
-// it first looks for the bank's status report and re-sends (same MsgId) only when there is none.
+// it first looks for the bank's status report and re-sends (same MsgId) only when there is none. The
+// submit-batch function runs as deployed (its worker, environment and role); the simulated bank takes the
+// first submission and then drops the connection, so the answer is lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitBatch } from '../../shared/app/batch-workflow.ts';
-import type { BankGateway } from '../../shared/bank/bank-gateway.ts';
-import { BankTimeoutError } from '../../shared/bank/errors.ts';
 import { paymentLine } from '../integration/api/harness.ts';
 import { type BatchWorld, COMPANY, DEMO_ACCOUNT, startBatchWorld } from '../support/batch-world.ts';
-
-/** Delivers the first submission to the bank and then loses the answer, as a dropped connection would. */
-function losingFirstAnswer(bank: BankGateway): BankGateway {
-  let lost = false;
-  const lossy: BankGateway = Object.create(bank) as BankGateway;
-  lossy.submitPayments = async (request) => {
-    const receipt = await bank.submitPayments(request);
-    if (!lost) {
-      lost = true;
-      throw new BankTimeoutError('submitPayments', 'response');
-    }
-    return receipt;
-  };
-  return lossy;
-}
 
 describe('submitting a batch when the bank answer is lost', () => {
   let world: BatchWorld;
@@ -37,7 +21,7 @@ describe('submitting a batch when the bank answer is lost', () => {
       payments: [paymentLine(), paymentLine()],
     });
     const batch = await world.batch(draft.body.id);
-    await world.runtime.dependencies.batches.update(
+    await world.runtime.store.batches.update(
       { ...batch, status: 'confirmed', version: batch.version + 1 },
       batch.version,
     );
@@ -46,17 +30,19 @@ describe('submitting a batch when the bank answer is lost', () => {
 
   it('re-sends with the same MsgId, which the bank recognises, so the batch reaches the bank exactly once', async () => {
     const batchId = await confirmedBatch();
-    const deps = { ...world.runtime.dependencies, bank: losingFirstAnswer(world.bank.gateway) };
-    await expect(submitBatch(deps, { companyId: COMPANY, batchId, executionName: batchId })).rejects.toThrow(
-      BankTimeoutError,
-    );
+    const submit = () =>
+      world.runtime.invoke('submit-batch', { companyId: COMPANY, batchId, executionName: batchId });
+    world.bank.simulator.addFault({ kind: 'drop-connection', route: 'payment', count: 1 });
+    await expect(submit()).rejects.toMatchObject({
+      name: expect.stringMatching(/^Bank(Connection|Timeout)Error$/),
+    });
     const unknown = await world.batch(batchId);
     expect(unknown.status).toBe('submitting');
     expect(unknown.submissions?.[0]).toMatchObject({ attempts: 1 });
     expect(unknown.submissions?.[0]?.acceptedAt).toBeUndefined();
     const messageId = unknown.submissions?.[0]?.messageId ?? '';
 
-    const result = await submitBatch(deps, { companyId: COMPANY, batchId, executionName: batchId });
+    const result = await submit();
     expect(result).toMatchObject({ status: 'submitted', messageIds: [messageId] });
     const deliveries = world.bank.simulator.bank.submissionsOf(messageId);
     expect(deliveries).toHaveLength(2);
@@ -66,20 +52,20 @@ describe('submitting a batch when the bank answer is lost', () => {
     );
 
     // A third run changes nothing and sends nothing.
-    await submitBatch(deps, { companyId: COMPANY, batchId, executionName: batchId });
+    await submit();
     expect(world.bank.simulator.bank.submissionsOf(messageId)).toHaveLength(2);
   });
 
   it('does not send again when the bank already reported on the lost attempt', async () => {
     const batchId = await confirmedBatch();
-    const deps = { ...world.runtime.dependencies, bank: losingFirstAnswer(world.bank.gateway) };
-    await expect(
-      submitBatch(deps, { companyId: COMPANY, batchId, executionName: batchId }),
-    ).rejects.toThrow();
+    const submit = () =>
+      world.runtime.invoke('submit-batch', { companyId: COMPANY, batchId, executionName: batchId });
+    world.bank.simulator.addFault({ kind: 'drop-connection', route: 'payment', count: 1 });
+    await expect(submit()).rejects.toThrow();
     const messageId = (await world.batch(batchId)).submissions?.[0]?.messageId ?? '';
     await world.settle(); // the collector reads the bank's "received" report for that MsgId
 
-    await submitBatch(deps, { companyId: COMPANY, batchId, executionName: batchId });
+    await submit();
     expect(world.bank.simulator.bank.submissionsOf(messageId)).toHaveLength(1);
     expect((await world.batch(batchId)).submissions?.[0]?.acceptedAt).toBeDefined();
   });

@@ -1,32 +1,20 @@
 // Time for the simulator. Tests and the demo inject a manual clock so cut-offs, business days and ledger dates
 // are deterministic; `npm start` uses the system clock.
 
+import { SharedClock } from '../functions/shared-clock.ts';
+
 export interface SimulatorClock {
   now(): Date;
 }
 
 export const systemClock: SimulatorClock = { now: () => new Date() };
 
-/** A clock that only moves when told to. */
-export class ManualClock implements SimulatorClock {
-  #now: number;
-
+/**
+ * A clock that only moves when told to. It is a frozen SharedClock, so the functions the local system runs in
+ * worker threads see the same instant as the simulator (infra/local/functions/shared-clock.ts).
+ */
+export class ManualClock extends SharedClock implements SimulatorClock {
   constructor(start: Date | string) {
-    this.#now = new Date(start).getTime();
-  }
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  set(instant: Date | string): void {
-    const next = new Date(instant).getTime();
-    if (next < this.#now) throw new RangeError('the simulator clock does not go backwards');
-    this.#now = next;
-  }
-
-  advance(ms: number): void {
-    if (ms < 0) throw new RangeError('the simulator clock does not go backwards');
-    this.#now += ms;
+    super({ frozenAt: start });
   }
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import { SimulatorStateError } from './bank.ts';
-import { ManualClock } from './clock.ts';
+import { SharedClock } from '../functions/shared-clock.ts';
 import type { BankSimulator } from './simulator.ts';
 
 type Handler = (context: { params: string[]; body: unknown; query: URLSearchParams }) => unknown;
@@ -207,7 +207,7 @@ export function createControlServer(simulator: BankSimulator): Server {
       'POST',
       /^\/control\/clock\/set$/,
       ({ body }) => {
-        if (!(bank.clock instanceof ManualClock))
+        if (!(bank.clock instanceof SharedClock))
           throw new HttpProblem(409, 'the simulator runs on the system clock');
         bank.clock.set(String((body as { now?: string }).now));
         bank.tick();

@@ -15,7 +15,8 @@ import {
   generateSimulatorCertificates,
   type SimulatorCertificates,
 } from './certificates.ts';
-import { ManualClock, type SimulatorClock, systemClock } from './clock.ts';
+import { SharedClock } from '../functions/shared-clock.ts';
+import { type SimulatorClock, systemClock } from './clock.ts';
 import { createControlServer } from './control-server.ts';
 import type { FaultInput } from './faults.ts';
 import type { LedgerEntry } from './ledger.ts';
@@ -170,7 +171,7 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     addFault: (fault) => bank.faults.add(fault),
     clearFaults: () => bank.faults.clear(),
     advanceTime(ms) {
-      if (!(clock instanceof ManualClock)) throw new Error('advanceTime needs an injected ManualClock');
+      if (!(clock instanceof SharedClock)) throw new Error('advanceTime needs an injected ManualClock or OffsetClock');
       // Step through due tasks one instant at a time so each runs at its own scheduled time.
       const target = clock.now().getTime() + ms;
       for (

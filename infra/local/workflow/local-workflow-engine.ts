@@ -52,6 +52,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
 
   constructor(options: {
     logicalId: string;
+    /** The state machine's ARN as the functions know it; default: built from the logical id. */
+    stateMachineArn?: string;
     definition: Record<string, unknown>;
     invoke: InvokeFunction;
     timers?: Timers;
@@ -63,7 +65,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.#retryIntervalMs = options.retryIntervalMs;
     this.#timers = options.timers ?? realTimers;
     this.#onAsyncError = options.onAsyncError ?? (() => {});
-    this.#stateMachineArn = localStateMachineArn(options.logicalId);
+    this.#stateMachineArn = options.stateMachineArn ?? localStateMachineArn(options.logicalId);
     this.#invoke = options.invoke;
     // The execution-level timeout is enforced by AWS; locally it would overflow Node's timers (30 days).
     const { TimeoutSeconds: _timeout, ...definition } = options.definition;
@@ -76,9 +78,23 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     companyId: string;
     batchId: string;
   }): Promise<{ executionName: string }> {
-    const name = input.batchId;
-    // Same name → same execution, like Step Functions' ExecutionAlreadyExists for an identical start.
-    if (this.#executions.has(name)) return { executionName: name };
+    return this.startExecution(input.batchId, input);
+  }
+
+  /**
+   * Step Functions' StartExecution: the same name with the same input is the same execution (AWS answers
+   * it idempotently); the same name with another input is ExecutionAlreadyExists.
+   */
+  async startExecution(name: string, input: unknown): Promise<{ executionName: string }> {
+    const existing = this.#executions.get(name);
+    if (existing) {
+      if (JSON.stringify(existing.input) !== JSON.stringify(input)) {
+        const error = new Error(`Execution Already Exists: '${this.#stateMachineArn}:${name}'`);
+        error.name = 'ExecutionAlreadyExists';
+        throw error;
+      }
+      return { executionName: name };
+    }
     this.#run(name, input);
     return { executionName: name };
   }

@@ -1,6 +1,6 @@
 // Onboarding through the API: banks, bank accounts, connections with representation checks (register and
 // bank agreement), permissions, activation and revocation; statements read side; notification subscriptions.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coopIbans, creditorIbans, startApi } from './harness.ts';
 
 type Connection = {
@@ -21,6 +21,7 @@ describe('connections, accounts, statements and subscriptions', () => {
       roles,
     });
 
+  afterAll(() => api?.close());
   beforeAll(async () => {
     api = await startApi();
   });
@@ -180,7 +181,7 @@ describe('connections, accounts, statements and subscriptions', () => {
   it('reads statement days and transactions with filters and pagination', async () => {
     const admin = as('statements-co', '38001010001');
     await admin.call('POST', '/v1/bank-accounts', { iban: coopIbans[2] });
-    const statements = api.runtime.dependencies.statements;
+    const statements = api.runtime.store.statements;
     for (const date of ['2025-03-01', '2025-03-02', '2025-03-03']) {
       await statements.saveDay('statements-co', {
         iban: coopIbans[2],

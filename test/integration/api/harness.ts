@@ -1,9 +1,12 @@
-// Drives the API the way the Envoice UI does: HTTP requests through the local runtime (authorizer, the
-// synthesized routes, the real handlers) against DynamoDB Local.
-import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import type { RequestCounter } from '../../../shared/adapters/dynamodb/store.ts';
+// Drives the API the way the Envoice UI does: HTTP requests through the local runtime (the authorizer and the
+// route functions in their own workers with their synthesized environments and roles) against DynamoDB Local,
+// the local register and the bank simulator (which answers the Gateway agreement checks).
+import { startBankSimulator } from '../../../infra/local/bank-simulator/simulator.ts';
+import { SharedClock } from '../../../infra/local/functions/shared-clock.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime.ts';
 import { createEstonianReference } from '../../../shared/domain/reference.ts';
 import { isolatedTable } from '../../support/dynamodb.ts';
+import { sharedTemplate } from '../../support/template.ts';
 
 export const coopIbans = [
   'EE654200000000100007',
@@ -35,12 +38,35 @@ export interface Caller {
   ): Promise<Response<Body>>;
 }
 
-export async function startApi(options: { requestCounter?: RequestCounter } = {}) {
+/**
+ * The API tests' bank: Gateway agreements for the local register's 10000001 (sole board member) and 10000002
+ * (joint), none for 10000003, with the Coop accounts the tests add.
+ */
+const apiTestSeed = {
+  endUsers: [
+    { registryCode: '10000001', name: 'Demo Sole OÜ', accounts: coopIbans.map((iban) => ({ iban })) },
+    { registryCode: '10000002', name: 'Demo Joint AS', accounts: [] },
+  ],
+};
+
+export async function startApi(options: { onDynamoDbRequest?: (operation: string) => void } = {}) {
   const table = await isolatedTable();
-  const runtime: LocalRuntime = createLocalRuntime({
+  // Real time, shared with the functions' workers.
+  const clock = new SharedClock();
+  const simulator = await startBankSimulator({
+    controlPort: false,
+    randomSeed: 7,
+    seed: apiTestSeed,
+    settings: { validateXsd: false },
+    clock,
+  });
+  const runtime: LocalRuntime = await startLocalRuntime({
     dynamoDbEndpoint: table.endpoint,
     tableName: table.tableName,
-    ...(options.requestCounter ? { requestCounter: options.requestCounter } : {}),
+    clock,
+    bank: { url: simulator.url, clientTls: simulator.clientTls },
+    template: await sharedTemplate(),
+    ...(options.onDynamoDbRequest ? { onDynamoDbRequest: options.onDynamoDbRequest } : {}),
   });
   const as = (claims: {
     companyId: string;
@@ -68,7 +94,16 @@ export async function startApi(options: { requestCounter?: RequestCounter } = {}
       },
     };
   };
-  return { table, runtime, as };
+  return {
+    table,
+    runtime,
+    simulator,
+    as,
+    async close() {
+      await runtime.close();
+      await simulator.stop();
+    },
+  };
 }
 
 /** Takes a company through onboarding: account, connection, representation, permissions, activation. */

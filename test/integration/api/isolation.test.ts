@@ -1,7 +1,7 @@
 // Tenant isolation: company B, with full roles, drives every route that names a resource at company A's
 // resources. Always 404, never data. The route list comes from the API's route table, so a new route
 // without a case here fails the test.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../../shared/api/routes.ts';
 import { type Caller, coopIbans, onboard, paymentLine, startApi } from './harness.ts';
 
@@ -11,8 +11,11 @@ describe('tenant isolation', () => {
   const ids: Record<string, string> = {};
   const secrets: string[] = [];
 
+  let closeApi: () => Promise<void> = async () => {};
+  afterAll(() => closeApi());
   beforeAll(async () => {
     const api = await startApi();
+    closeApi = () => api.close();
     companyA = api.as({
       companyId: 'company-a',
       userId: 'alice',
@@ -34,7 +37,7 @@ describe('tenant isolation', () => {
       channel: 'email',
       address: 'cfo@company-a.example',
     });
-    await api.runtime.dependencies.statements.saveDay('company-a', {
+    await api.runtime.store.statements.saveDay('company-a', {
       iban: coopIbans[0],
       date: '2025-01-02',
       openingBalance: { minor: 100, currency: 'EUR' },

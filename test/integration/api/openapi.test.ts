@@ -2,7 +2,7 @@
 // requests the handlers accept (and refuses what they refuse), checked with a JSON Schema validator.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutesOf } from '../../../infra/local/api-routes.ts';
 import { synthesizeConnectorTemplate } from '../../../infra/local/synthesize.ts';
 import { apiRoutes } from '../../../shared/api/routes.ts';
@@ -17,6 +17,7 @@ describe('OpenAPI document', () => {
   let document: Document;
   let api: Awaited<ReturnType<typeof startApi>>;
 
+  afterAll(() => api?.close());
   beforeAll(async () => {
     api = await startApi();
     const response = await api.runtime.handleHttp({ method: 'GET', path: '/openapi.json' });

@@ -1,8 +1,7 @@
 // Payment batches through the HTTP API: draft, summary, confirm (idempotency, permissions, duplicates,
 // concurrency), cancel and status, against DynamoDB Local and the locally executed state machine.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoPaymentBatchRepository } from '../../../shared/adapters/dynamodb/payment-batch-repository.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredPayment } from '../../../shared/app/ports.ts';
 import {
   type Caller,
@@ -53,6 +52,7 @@ describe('payment batches', () => {
       { 'idempotency-key': key },
     );
 
+  afterAll(() => api?.close());
   beforeAll(async () => {
     api = await startApi();
     payer = api.as({
@@ -283,10 +283,10 @@ describe('payment batches', () => {
     const created = await createDraft(payer, [paymentLine(), paymentLine(), paymentLine()]);
     const starts: string[] = [];
     const engine = api.runtime.workflow;
-    const original = engine.startBatchWorkflow.bind(engine);
-    engine.startBatchWorkflow = async (input) => {
-      starts.push(input.batchId);
-      return original(input);
+    const original = engine.startExecution.bind(engine);
+    engine.startExecution = async (name, input) => {
+      starts.push(name);
+      return original(name, input);
     };
     try {
       const results = await Promise.all([
@@ -298,7 +298,7 @@ describe('payment batches', () => {
       expect(statuses).toEqual([202, 409, 409]);
       expect(starts).toEqual([created.body.id]);
     } finally {
-      engine.startBatchWorkflow = original;
+      engine.startExecution = original;
     }
     const execution = await engine.waitForExecution(created.body.id);
     expect(execution.status).not.toBe('RUNNING');
@@ -386,7 +386,7 @@ describe('payment batches', () => {
   });
 
   describe('payment storage for the batch workflow', () => {
-    const repository = () => api.runtime.dependencies.batches as DynamoPaymentBatchRepository;
+    const repository = () => api.runtime.store.batches;
 
     it('finds a payment by its end-to-end id and nothing for ids that are not ours', async () => {
       const created = await createDraft(
