@@ -1,11 +1,13 @@
-// `npm run bench [-- --json <file>] [--filter <text>] [--quick] [--rounds <n>] [--pairs <n>]`: runs every case of
-// bench/cases/*.ts, each in a child process (fair peak RSS), and prints a table. Adding a benchmark = adding a case file exporting `cases`.
+// `npm run bench [-- --json <file>] [--filter <text>] [--quick] [--rounds <n>] [--pairs <n>] [--only cold-init]`: runs
+// every case of bench/cases/*.ts, each in a child process (fair peak RSS), and prints a table, then the cold-init table
+// (bench/cases/cold-init.ts). Adding a benchmark = adding a case file exporting `cases`.
 
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RUNTIME_ENVIRONMENT } from '../infra/runtime-env.ts';
+import { coldInitTable } from './cases/cold-init.ts';
 import { median } from './median.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
@@ -19,6 +21,14 @@ const jsonFile = option('--json');
 const filter = option('--filter');
 const quick = args.includes('--quick');
 const TIMEOUT_MS = Number(process.env.BENCH_CASE_TIMEOUT_MS ?? 180_000);
+const only = option('--only');
+if (only !== undefined && only !== 'cold-init')
+  throw new Error(`--only: unknown table "${only}" (cold-init)`);
+// The cold-init table has its own rows (one per function, fresh processes of its own): alone with `--only cold-init`.
+if (only === 'cold-init') {
+  for (const line of await coldInitTable()) console.log(line);
+  process.exit(0);
+}
 
 /** A worker process for one case; `serve` keeps it running for requests on stdin (see worker.ts). */
 function spawnWorker(file: string, index: number, serve: boolean) {
@@ -82,9 +92,11 @@ for (const name of readdirSync(join(here, 'cases'))
   .sort()) {
   const file = join(here, 'cases', name);
   const mod = (await import(pathToFileURL(file).href)) as {
-    cases: BenchCase[];
+    cases?: BenchCase[];
     prepareData?: () => void | Promise<void>;
   };
+  // A case file without `cases` prints its own table (cold-init.ts, below).
+  if (!mod.cases) continue;
   let prepared = false;
   for (const [index, benchCase] of mod.cases.entries()) {
     const label = `${benchCase.case} / ${benchCase.tool}`;
@@ -333,6 +345,12 @@ for (const { label, ratios, smallMs, largeMs, error } of pairedScaling) {
       ? `scaling 10k→100k (interleaved): ${label} n/a (${error ?? 'no round completed'})`
       : `scaling 10k→100k (interleaved): ${label} ${median(sorted).toFixed(1)}× (median of ${sorted.length} rounds; middle half ${at(0.25)}–${at(0.75)}×, range ${at(0)}–${at(1)}×; 10k ${median(smallMs).toFixed(1)} ms, 100k ${median(largeMs).toFixed(1)} ms)${error ? `; stopped: ${error}` : ''}`,
   );
+}
+
+// After the case table unless `--filter` leaves it out (`--filter 'pain.001|cold-init'` keeps it).
+if (!filter || filter.split('|').some((part) => 'cold-init'.includes(part))) {
+  console.log('');
+  for (const line of await coldInitTable()) console.log(line);
 }
 
 if (jsonFile) {

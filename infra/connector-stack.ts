@@ -6,10 +6,10 @@ import { Api } from './constructs/api.ts';
 import { BankConnection } from './constructs/bank-connection.ts';
 import { BatchWorkflow } from './constructs/batch-workflow.ts';
 import { Data } from './constructs/data.ts';
+import type { ConnectorResources } from './constructs/function-access.ts';
 import { Notifications } from './constructs/notifications.ts';
 import { Operations } from './constructs/operations.ts';
 import { Statements } from './constructs/statements.ts';
-import type { ConnectorResources } from './constructs/function-access.ts';
 import type { StageConfig } from './stage-config.ts';
 
 export interface ConnectorStackProps extends StackProps {
@@ -36,7 +36,6 @@ export class ConnectorStack extends Stack {
       stage: config.stage,
       logLevel: 'INFO',
       table: { table: this.data.table, key: this.data.key },
-      stateMachineName: `${this.stackName}-batch-lifecycle`,
       bank: { config: config.bank, certificate: this.bankConnection.clientCertificate },
       registry: { ...config.registry, apiKey: registryApiKey(this, config.registry.apiKeySecretName) },
       customerTopic: this.notifications.customerTopic,

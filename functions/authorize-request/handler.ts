@@ -1,6 +1,6 @@
 // REST API Lambda authorizer: verifies the Envoice JWT and passes the caller (company, user) to handlers.
+// It loads only the JWT verifier and its config section (no AWS SDK), so its cold start stays short.
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { lazyHandler } from '#shared/adapters/aws-dependencies.ts';
 import { authorizerContext, createTokenVerifier, type VerifiedCaller } from '#shared/auth/jwt.ts';
 import { loadAuthConfig } from '#shared/config.ts';
 
@@ -26,4 +26,5 @@ export function makeHandler(verify: (token: string) => VerifiedCaller) {
   };
 }
 
-export const handler = lazyHandler(() => makeHandler(createTokenVerifier(loadAuthConfig())));
+// Built at init: a missing or malformed JWT_* variable (or public key) fails the cold start, naming it.
+export const handler = makeHandler(createTokenVerifier(loadAuthConfig()));

@@ -147,8 +147,6 @@ export class BatchWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'BatchLifecycle', {
-      // A fixed name: workers' task-token grants name this ARN without a reference (which would be a cycle).
-      stateMachineName: props.resources.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,

@@ -1,7 +1,7 @@
 // A function's environment and IAM grants, both derived from its entry in shared/function-needs.ts: the same
 // table the function's wiring builds from, so an environment variable or a permission cannot be forgotten or
 // given where it is not used. Resources are filled in by the stack as they are created.
-import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -23,8 +23,6 @@ export interface ConnectorResources {
   table?: { table: ITableV2; key: IKey };
   /** The batch state machine, for functions that start executions. */
   stateMachine?: IStateMachine;
-  /** The batch state machine's name (known before it exists, so task-token grants make no cycle). */
-  stateMachineName: string;
   bank?: { config: Record<string, unknown>; certificate: ISecret };
   registry?: { baseUrl: string; path?: string | undefined; timeoutMs?: number | undefined; apiKey: ISecret };
   customerTopic?: ITopic;
@@ -103,19 +101,6 @@ export function environmentFor(name: string, resources: ConnectorResources): Rec
   return environment;
 }
 
-/** The ARN of the batch state machine, formatted from its name (a reference would make a dependency cycle). */
-export function stateMachineArnOf(scope: Stack, stateMachineName: string): string {
-  return Arn.format(
-    {
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    },
-    scope,
-  );
-}
-
 /** Grants exactly what the function's needs use. */
 export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: ConnectorResources): void {
   const needs: FunctionNeeds = needsOf(name);
@@ -137,10 +122,14 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
     required(resources.stateMachine, name, 'the batch state machine').grantStartExecution(fn);
   }
   if (needs.respondsToWorkflow) {
-    allow(
-      ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-      [stateMachineArnOf(Stack.of(fn), resources.stateMachineName)],
-    );
+    // Task-token actions have no resource type in IAM: AWS evaluates them on "*" (a state machine ARN in the
+    // policy would never match, so the call would be denied).
+    allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:SendTaskSuccess/SendTaskFailure have no resource type (IAM evaluates them on "*"); the task token itself names the one execution.',
+    });
   }
   if (needs.bank) required(resources.bank, name, 'the bank connection').certificate.grantRead(fn);
   if (needs.registry) required(resources.registry, name, 'the registry settings').apiKey.grantRead(fn);
@@ -155,6 +144,14 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
     const bucket = required(resources.archiveBucket, name, 'the archive');
     // Only objects under the archive prefix, only put and get: no listing, no deletion.
     allow(['s3:PutObject', 's3:GetObject'], [bucket.arnForObjects(`${archivePrefix}*`)]);
+    // Without ListBucket S3 answers a missing key with AccessDenied instead of NoSuchKey; only the prefix.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${archivePrefix}*`] } },
+      }),
+    );
     bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
   if (needs.events) required(resources.eventBus, name, 'the event bus').grantPutEventsTo(fn);

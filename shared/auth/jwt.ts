@@ -2,7 +2,7 @@
 // The same code runs in the API's Lambda authorizer in AWS and in the local HTTP server.
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, ConfigError } from '../errors.ts';
 
 export class TokenRejectedError extends AppError {
   override name = 'TokenRejectedError';
@@ -48,9 +48,18 @@ function decodeSegment(segment: string | undefined, what: string): Record<string
   }
 }
 
+/** A key that cannot be read fails the verifier's construction (the cold start), naming the key id. */
+function readPublicKey(kid: string, pem: string): KeyObject {
+  try {
+    return createPublicKey(pem);
+  } catch (error) {
+    throw new ConfigError(`JWT public key "${kid}" is not a PEM public key: ${(error as Error).message}`);
+  }
+}
+
 export function createTokenVerifier(options: VerifierOptions): (token: string) => VerifiedCaller {
   const keys = new Map<string, KeyObject>(
-    Object.entries(options.publicKeys).map(([kid, pem]) => [kid, createPublicKey(pem)]),
+    Object.entries(options.publicKeys).map(([kid, pem]) => [kid, readPublicKey(kid, pem)]),
   );
   const tolerance = options.clockToleranceSeconds ?? 30;
   const now = options.now ?? (() => new Date());

@@ -2,8 +2,8 @@
 // incoming payments, scenario rules, faults, the clock, and read-only views of ledger, queue and requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
-import { SimulatorStateError } from './bank.ts';
 import { SharedClock } from '../functions/shared-clock.ts';
+import { SimulatorStateError } from './bank.ts';
 import type { BankSimulator } from './simulator.ts';
 
 type Handler = (context: { params: string[]; body: unknown; query: URLSearchParams }) => unknown;

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SharedClock } from '../functions/shared-clock.ts';
 import {
   type SimulatedBank as Bank,
   type EndUserRef,
@@ -15,7 +16,6 @@ import {
   generateSimulatorCertificates,
   type SimulatorCertificates,
 } from './certificates.ts';
-import { SharedClock } from '../functions/shared-clock.ts';
 import { type SimulatorClock, systemClock } from './clock.ts';
 import { createControlServer } from './control-server.ts';
 import type { FaultInput } from './faults.ts';
@@ -171,7 +171,8 @@ export async function startBankSimulator(options: BankSimulatorOptions = {}): Pr
     addFault: (fault) => bank.faults.add(fault),
     clearFaults: () => bank.faults.clear(),
     advanceTime(ms) {
-      if (!(clock instanceof SharedClock)) throw new Error('advanceTime needs an injected ManualClock or OffsetClock');
+      if (!(clock instanceof SharedClock))
+        throw new Error('advanceTime needs an injected ManualClock or OffsetClock');
       // Step through due tasks one instant at a time so each runs at its own scheduled time.
       const target = clock.now().getTime() + ms;
       for (

@@ -184,15 +184,55 @@ export function problemResponse(error: unknown, instance?: string): APIGatewayPr
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/**
+ * An unexpected error as one structured ERROR line (name and code, never the request body), so a metric filter
+ * can count it and an operator can find it by request id.
+ */
+export function logUnexpectedError(
+  error: unknown,
+  requestId: string | undefined,
+  path: string | undefined,
+): void {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'Unexpected error in API handler',
+      requestId,
+      path,
+      error: {
+        name: failure.name,
+        code: (failure as { code?: unknown }).code,
+        message: failure.message,
+        cause:
+          failure.cause instanceof Error
+            ? { name: failure.cause.name, message: failure.cause.message }
+            : undefined,
+        stack: failure.stack,
+      },
+    }),
+  );
+}
+
 /** Wraps a handler so that every thrown error becomes a problem+json response (logged when unexpected). */
 export function apiHandler(
   handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
-  onUnexpected: (error: unknown) => void = () => {},
+  onUnexpected: (
+    error: unknown,
+    requestId: string | undefined,
+    path: string | undefined,
+  ) => void = logUnexpectedError,
 ): ApiHandler {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .onError(function mapErrorToProblem(request) {
       const error = request.error;
-      if (!(error instanceof AppError) || problemFor(error).mapping.status >= 500) onUnexpected(error);
+      if (!(error instanceof AppError) || problemFor(error).mapping.status >= 500) {
+        onUnexpected(
+          error,
+          (request.context as { awsRequestId?: string } | undefined)?.awsRequestId,
+          request.event.path,
+        );
+      }
       request.response = problemResponse(error, request.event.path);
     })
     .handler(function handleApiRequest(event) {
