@@ -63,7 +63,7 @@ export const functionNeeds = {
   'api-confirm-representation': { table: { actions: write }, registry: true, bank: true },
   'api-set-connection-accounts': { table: { actions: write } },
   'api-activate-connection': { table: { actions: write }, bank: true },
-  'api-revoke-connection': { table: { actions: write } },
+  'api-revoke-connection': { table: { actions: [...write, 'DeleteItem'] } },
   'api-create-payment-batch': { table: { actions: [...write, 'BatchWriteItem'] } },
   'api-list-payment-batches': { table: { actions: read } },
   'api-get-payment-batch': { table: { actions: read } },

@@ -19,7 +19,7 @@ import { advanceBatch, paymentStatusProcessor } from '../app/payment-status.ts';
 import { randomIds, systemClock } from '../app/ports.ts';
 import type { StatementDependencies, StatementSettings } from '../app/statements/ports.ts';
 import { statementProcessors } from '../app/statements/statement-processors.ts';
-import { parseBankGatewayConfig } from '../bank/config.ts';
+import { bankGatewayConfigSchema } from '../bank/config.ts';
 import { createHttpBankGateway } from '../bank/http-bank-gateway.ts';
 import {
   archiveSection,
@@ -155,7 +155,12 @@ export function wire(name: FunctionName): Dependencies {
 
   if (needs.bank) {
     const bank = loadSection(bankSection);
-    const bankConfig = parseBankGatewayConfig(bank.bankGatewayConfig as never);
+    const parsedBankConfig = bankGatewayConfigSchema.safeParse(bank.bankGatewayConfig);
+    if (!parsedBankConfig.success) {
+      const problems = parsedBankConfig.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new ConfigError(`Invalid configuration: BANK_GATEWAY_CONFIG: ${problems.join('; ')}`);
+    }
+    const bankConfig = parsedBankConfig.data;
     const gateway = connectOnFirstUse(async () =>
       createHttpBankGateway(bankConfig, {
         credentials: await credentialsFromSecret(secretsClient(), bank.bankCertificateSecretArn),

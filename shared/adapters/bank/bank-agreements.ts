@@ -1,5 +1,5 @@
-// BankAgreements adapters: asks the bank (through the BankGateway port, with the operator end-user headers)
-// whether it has a Gateway agreement for a company, or answers from a fixed list locally.
+// BankAgreements adapter: asks the bank (through the BankGateway port, with the operator end-user headers)
+// whether it has a Gateway agreement for a company.
 
 import type { BankAgreements } from '../../app/ports.ts';
 import type { BankGateway, EndUser } from '../../bank/bank-gateway.ts';
@@ -26,23 +26,3 @@ export class BankGatewayAgreements implements BankAgreements {
     }
   }
 }
-
-export class FixtureBankAgreements implements BankAgreements {
-  readonly #known: Set<string>;
-
-  constructor(endUsers: readonly EndUser[] = localAgreementFixtures) {
-    this.#known = new Set(
-      endUsers.map((endUser) => `${endUser.country.toUpperCase()}:${endUser.registryCode}`),
-    );
-  }
-
-  async hasAgreement(endUser: EndUser): Promise<boolean> {
-    return this.#known.has(`${endUser.country.toUpperCase()}:${endUser.registryCode}`);
-  }
-}
-
-/** End users the local bank has agreements with (see the local register fixtures). */
-export const localAgreementFixtures: readonly EndUser[] = [
-  { registryCode: '10000001', country: 'EE' },
-  { registryCode: '10000002', country: 'EE' },
-];

@@ -158,3 +158,20 @@ export function paymentLine(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * Waits until the batch's workflow has got past SubmitToBank: it now waits for the bank's answers (this
+ * harness runs no collector) or has finished. Returns the execution record.
+ */
+export async function untilSubmitted(runtime: LocalRuntime, batchId: string) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const execution = runtime.workflow.execution(batchId);
+    const waiting = execution?.events.some(
+      (event) => event.type === 'StateEntered' && event.stateName === 'AwaitBankAcknowledgement',
+    );
+    if (execution && (waiting || execution.status !== 'RUNNING')) return execution;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the workflow of ${batchId} did not get past SubmitToBank in time`);
+}

@@ -11,6 +11,7 @@ import {
   paymentLine,
   reference,
   startApi,
+  untilSubmitted,
 } from './harness.ts';
 
 type Batch = {
@@ -222,7 +223,7 @@ describe('payment batches', () => {
       acknowledgedDuplicates: ['00001'],
     });
     expect(accepted.status).toBe(202);
-    await api.runtime.workflow.waitForExecution(created.body.id);
+    await untilSubmitted(api.runtime, created.body.id);
   });
 
   it('confirms: the batch workflow runs and the status shows who confirmed and when', async () => {
@@ -230,9 +231,9 @@ describe('payment batches', () => {
     const confirmed = await confirm(payer, created.body.id, 'confirm-key-0001');
     expect(confirmed.status).toBe(202);
     expect(confirmed.body.status).toBe('confirmed');
-    // This harness has no bank: the workflow runs and records that it could not send the batch (the bank
-    // path is tested in test/workflow with the simulator).
-    const execution = await api.runtime.workflow.waitForExecution(created.body.id);
+    // The workflow submits the batch to the simulated bank and waits for its answers (no collector runs
+    // here; the bank path is tested in test/workflow).
+    const execution = await untilSubmitted(api.runtime, created.body.id);
     const entered = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName);
     expect(entered[0]).toBe('SubmitToBank');
     const shown = await payer.call<{
@@ -269,7 +270,7 @@ describe('payment batches', () => {
     const otherKey = await confirm(payer, created.body.id, 'another-key-0001');
     expect(otherKey.status).toBe(409);
     expect(otherKey.body.code).toBe('batch_not_draft');
-    await api.runtime.workflow.waitForExecution(created.body.id);
+    await untilSubmitted(api.runtime, created.body.id);
   });
 
   it('requires the Idempotency-Key header', async () => {
@@ -300,8 +301,7 @@ describe('payment batches', () => {
     } finally {
       engine.startExecution = original;
     }
-    const execution = await engine.waitForExecution(created.body.id);
-    expect(execution.status).not.toBe('RUNNING');
+    await untilSubmitted(api.runtime, created.body.id);
   });
 
   it('refuses to confirm from an account without payment initiation (409 with a clear problem)', async () => {

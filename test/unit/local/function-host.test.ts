@@ -130,7 +130,7 @@ describe('FunctionHost', () => {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/Echo',
       AWS_DEFAULT_REGION: 'eu-north-1',
-      AWS_ACCESS_KEY_ID: 'LOCAL-Echo',
+      AWS_ACCESS_KEY_ID: 'LOCALEcho',
       LAMBDA_TASK_ROOT: repositoryRoot.replace(/\/$/, ''),
       _HANDLER: 'test/unit/local/fixtures/echo-handler.handler',
     });
