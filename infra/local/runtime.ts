@@ -91,8 +91,8 @@ export interface LocalRuntime {
   functionNamed(name: string): LocalFunction;
   /** Invokes a function as Lambda would (RequestResponse). */
   invoke(name: string, event: unknown): Promise<unknown>;
-  /** Runs the bank message collector once, as the every-minute schedule does. */
-  collect(): Promise<CollectorRun>;
+  /** Runs the bank message collector once, as the every-minute schedule does (or by hand, up to n messages). */
+  collect(options?: { maxMessages?: number }): Promise<CollectorRun>;
   /** Runs the daily statement requests as the 06:00 schedule does (for `scheduledTime`, default now). */
   requestDailyStatements(scheduledTime?: Date): Promise<unknown>;
   /** Handles one HTTP request as API Gateway + the Lambda authorizer + the route's function would. */
@@ -293,11 +293,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     functionNamed,
     invoke: (name, event) => functionHost.invoke(functionNamed(name).logicalId, event),
-    async collect() {
-      return (await functionHost.invoke(
-        functionNamed('collect-bank-messages').logicalId,
-        scheduledEvent(),
-      )) as CollectorRun;
+    async collect(collectOptions = {}) {
+      return (await functionHost.invoke(functionNamed('collect-bank-messages').logicalId, {
+        ...scheduledEvent(),
+        ...collectOptions,
+      })) as CollectorRun;
     },
     requestDailyStatements: (scheduledTime) =>
       functionHost.invoke(functionNamed('request-daily-statements').logicalId, {

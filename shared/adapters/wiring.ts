@@ -157,7 +157,9 @@ export function wire(name: FunctionName): Dependencies {
     const bank = loadSection(bankSection);
     const parsedBankConfig = bankGatewayConfigSchema.safeParse(bank.bankGatewayConfig);
     if (!parsedBankConfig.success) {
-      const problems = parsedBankConfig.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      const problems = parsedBankConfig.error.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      );
       throw new ConfigError(`Invalid configuration: BANK_GATEWAY_CONFIG: ${problems.join('; ')}`);
     }
     const bankConfig = parsedBankConfig.data;

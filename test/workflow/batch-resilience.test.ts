@@ -68,13 +68,13 @@ describe('batch lifecycle under faults', () => {
     world.bank.simulator.sign((await world.batch(batchId)).submissions?.[0]?.messageId ?? '');
     // As many failures as the adapter's own attempts (4): the acknowledgement is lost for good this run.
     world.bank.simulator.addFault({ kind: 'status', status: 500, route: 'message-delete', count: 4 });
-    const first = await world.runtime.collect();
+    const first = await world.runtime.collect({ maxMessages: 1 });
     expect(first.processed).toBe(1);
     expect(first.stoppedBecause).toBe('retry-later');
     const eventsAfterFirst = world.runtime.events.published.length;
     const paymentsAfterFirst = await world.payments(batchId);
 
-    const second = await world.runtime.collect();
+    const second = await world.runtime.collect({ maxMessages: 1 });
     // The same message again: recognised as done, acknowledged, nothing applied twice.
     expect(second).toMatchObject({ processed: 0, alreadyDone: 1 });
     expect(world.runtime.events.published).toHaveLength(eventsAfterFirst);
