@@ -69,7 +69,7 @@ export const functionNeeds = {
   'api-get-payment-batch': { table: { actions: read } },
   'api-summarize-payment-batch': { table: { actions: read } },
   'api-list-batch-payments': { table: { actions: read } },
-  'api-confirm-payment-batch': { table: { actions: write }, startsWorkflow: true },
+  'api-confirm-payment-batch': { table: { actions: [...write, 'DeleteItem'] }, startsWorkflow: true },
   'api-cancel-payment-batch': { table: { actions: write } },
   'api-create-notification-subscription': { table: { actions: write }, subscriptions: true },
   'api-list-notification-subscriptions': { table: { actions: read } },

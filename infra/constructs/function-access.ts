@@ -131,9 +131,20 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
         'states:SendTaskSuccess/SendTaskFailure have no resource type (IAM evaluates them on "*"); the task token itself names the one execution.',
     });
   }
-  if (needs.bank) required(resources.bank, name, 'the bank connection').certificate.grantRead(fn);
-  if (needs.registry) required(resources.registry, name, 'the registry settings').apiKey.grantRead(fn);
-  if (needs.notify) required(resources.customerTopic, name, 'the customer topic').grantPublish(fn);
+  // Secrets: only GetSecretValue (grantRead adds DescribeSecret, which nothing calls) and the key to decrypt it.
+  const readSecret = (secret: ISecret) => {
+    allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+    secret.encryptionKey?.grant(fn, 'kms:Decrypt');
+  };
+  if (needs.bank) readSecret(required(resources.bank, name, 'the bank connection').certificate);
+  if (needs.registry) readSecret(required(resources.registry, name, 'the registry settings').apiKey);
+  if (needs.notify) {
+    // Publishing to an encrypted topic uses its key on the caller's behalf: GenerateDataKey and Decrypt only
+    // (grantPublish grants GenerateDataKey*, which includes key pairs).
+    const topic = required(resources.customerTopic, name, 'the customer topic');
+    allow(['sns:Publish'], [topic.topicArn]);
+    topic.masterKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
   if (needs.subscriptions) {
     allow(
       ['sns:Subscribe', 'sns:Unsubscribe'],

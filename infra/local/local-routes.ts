@@ -97,6 +97,7 @@ export function createLocalRoutes(system: LocalSystem): LocalRouteHandler {
     ['GET', /^\/local\/?$/, () => info()],
     ['GET', /^\/local\/info$/, () => info()],
     ['GET', /^\/local\/tokens$/, () => ({ companyId: 'local-company', ...system.tokens })],
+    ['GET', /^\/local\/iam-report$/, () => system.runtime.iamReport()],
     [
       'POST',
       /^\/local\/tokens$/,
