@@ -1,7 +1,7 @@
 // Workflow steps AwaitBankAcknowledgement / AwaitAuthorizationAndExecution: park the task token on the batch.
 
 import { z } from 'zod';
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { awaitMilestone, type BatchWorkflowDependencies } from '#shared/app/batch-workflow.ts';
 

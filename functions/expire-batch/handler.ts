@@ -1,6 +1,6 @@
 // Workflow step ExpireBatch: the signing deadline passed; unexecuted payments expire and people are told.
 
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, expireBatch } from '#shared/app/batch-workflow.ts';
 

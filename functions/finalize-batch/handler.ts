@@ -1,6 +1,6 @@
 // Workflow step Finalize: completed, partially completed or rejected, from the payments' final statuses.
 
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, finalizeBatch } from '#shared/app/batch-workflow.ts';
 

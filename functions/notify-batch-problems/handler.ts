@@ -1,6 +1,6 @@
 // Workflow step NotifyProblems: rejected payments and partially rejected batches, each told once.
 
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, notifyBatchProblems } from '#shared/app/batch-workflow.ts';
 

@@ -1,7 +1,7 @@
 // Workflow step RecordFailure: every failure path ends here with a recorded status and a notification.
 
 import { z } from 'zod';
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, recordBatchFailure } from '#shared/app/batch-workflow.ts';
 

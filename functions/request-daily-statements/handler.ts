@@ -1,6 +1,6 @@
 // Scheduled (06:00 Europe/Tallinn): asks the bank for the previous day's statements and for missing days.
 import { z } from 'zod';
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import {
   type DailyStatementDependencies,
   requestDailyStatements,

@@ -1,7 +1,7 @@
 // Workflow step SubmitToBank: sends the batch's pain.001 message(s); safe to run again (same MsgIds).
 
 import { z } from 'zod';
-import { type Dependencies, wire } from '#shared/adapters/wiring.ts';
+import { wire } from '#shared/adapters/wiring.ts';
 import { batchRefSchema, workflowTask } from '#shared/adapters/workflow-task.ts';
 import { type BatchWorkflowDependencies, submitBatch } from '#shared/app/batch-workflow.ts';
 

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/api/routes.ts';
 import { ConnectorFunction } from './connector-function.ts';
 import type { ConnectorResources } from './function-access.ts';
+import { managedPolicyFinding } from './nag-findings.ts';
 
 export interface ApiProps {
   /** What route functions may be given (table, state machine, bank, registry, topic): see function-needs.ts. */
@@ -99,6 +100,11 @@ export class Api extends Construct {
       }
     }
 
+    // The account-level role that lets API Gateway write the access and execution logs.
+    Validations.of(this.restApi.node.findChild('CloudWatchRole')).acknowledge({
+      id: managedPolicyFinding('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      reason: 'The account-level API Gateway logging role needs exactly this AWS managed policy.',
+    });
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:

@@ -1,6 +1,6 @@
 // Bank connection capability: the operator's mTLS certificate (Secrets Manager), the raw bank message archive
 // (S3), and the bank message collector that drains the bank's queue every minute.
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
 import { archivePrefix, type ConnectorResources } from './function-access.ts';
+import { arnInFinding, scheduleTargetRole } from './nag-findings.ts';
 
 export interface BankConnectionProps {
   retainData: boolean;
@@ -33,6 +34,11 @@ export class BankConnection extends Construct {
         'Coop Pank Gateway operator certificate: JSON {"certificatePem","privateKeyPem","caBundlePem"} or {"pkcs12Base64","passphrase"}; set after deployment',
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.clientCertificate).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The mTLS certificate is issued by the bank or SK ID Solutions and renewed by a person; a Lambda cannot rotate it.',
     });
     this.archiveBucket = new Bucket(this, 'MessageArchive', {
       encryption: BucketEncryption.KMS,
@@ -74,7 +80,7 @@ export class BankConnection extends Construct {
       retryAttempts: 0,
       onFailure: new SqsDestination(this.deadLetters),
     });
-    new Schedule(this, 'EveryMinute', {
+    const schedule = new Schedule(this, 'EveryMinute', {
       description: 'Collect bank messages every minute',
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       target: new LambdaInvoke(collector.function, {
@@ -83,15 +89,12 @@ export class BankConnection extends Construct {
         maxEventAge: Duration.minutes(1),
       }),
     });
-    const functionId = Stack.of(this).getLogicalId(collector.function.node.defaultChild as CfnElement);
-    const bucketId = Stack.of(this).getLogicalId(this.archiveBucket.node.defaultChild as CfnElement);
-    // The Scheduler's target role is a stack-level singleton, so the finding is acknowledged on the stack.
-    Validations.of(Stack.of(this)).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
-      reason: 'The schedule and the batch workflow may invoke any published version of the collector.',
+    Validations.of(scheduleTargetRole(schedule)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arnInFinding(collector.function)}:*]`,
+      reason: 'EventBridge Scheduler may invoke any published version of the collector it targets.',
     });
-    Validations.of(collector).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${archivePrefix}*]`,
+    Validations.of(collector.function.role ?? collector).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arnInFinding(this.archiveBucket)}/${archivePrefix}*]`,
       reason:
         'The collector writes and reads one object per bank message under the archive prefix; keys are not known in advance.',
     });

@@ -1,7 +1,7 @@
 // Batch workflow capability: the batch lifecycle state machine (standard workflow, one execution per batch,
 // execution name = batch id). Waiting uses task tokens that the collector resumes, so a batch costs the same
 // number of state transitions however long signing takes; the signing deadline is the wait's timeout.
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -21,6 +21,7 @@ import { LambdaInvocationType, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunction
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
 import type { ConnectorResources } from './function-access.ts';
+import { arnInFinding } from './nag-findings.ts';
 
 export interface BatchWorkflowProps {
   resources: ConnectorResources;
@@ -153,12 +154,18 @@ export class BatchWorkflow extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       timeout: props.signingDeadline.plus(Duration.days(2)),
     });
+    // Findings of the state machine's role policy, acknowledged on that role.
+    const role = this.stateMachine.role;
     for (const fn of [...this.functions.map((f) => f.function), props.collector]) {
-      const functionId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arnInFinding(fn)}:*]`,
         reason: 'Step Functions may invoke any published version of the task function it owns.',
       });
     }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by the CDK for tracing and execution logs: the X-Ray actions and the CloudWatch Logs log-delivery and resource-policy actions that Step Functions logging needs do not support resource-level permissions.',
+    });
   }
 }

@@ -1,15 +1,17 @@
 // One way to declare a Lambda function: Node 24 on arm64, ESM bundle, tracing, bounded log retention, its
 // environment and IAM grants derived from shared/function-needs.ts, and a `LocalEntry` metadata entry naming
 // its handler file, so the local system runs the same handler with the synthesized environment and role.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { needsOf } from '../../shared/function-needs.ts';
 import { lambdaBundle } from '../bundling.ts';
 import { RUNTIME_ENVIRONMENT } from '../runtime-env.ts';
 import { type ConnectorResources, environmentFor, grantNeeds } from './function-access.ts';
+import { managedPolicyFinding } from './nag-findings.ts';
 
 export const lambdaRuntime = Runtime.NODEJS_24_X;
 export const localEntryMetadataKey = 'LocalEntry';
@@ -64,6 +66,24 @@ export class ConnectorFunction extends Construct {
     });
     this.logGroup = logGroup;
     grantNeeds(this.function, props.name, props.resources);
+    acknowledgeRoleFindings(this.function, props.name);
     (this.function.node.defaultChild as CfnFunction).addMetadata(localEntryMetadataKey, entry);
   }
+}
+
+/** The cdk-nag findings on every function's own role, acknowledged on that role (and only there). */
+function acknowledgeRoleFindings(fn: NodejsFunction, name: string): void {
+  const role = fn.role;
+  if (!role) throw new Error(`functions/${name} has no role`);
+  Validations.of(role).acknowledge({
+    id: managedPolicyFinding('service-role/AWSLambdaBasicExecutionRole'),
+    reason: 'The AWS managed basic execution role only lets the function write its own logs.',
+  });
+  const tokens = needsOf(name).respondsToWorkflow
+    ? ' states:SendTaskSuccess/SendTaskFailure have no resource type either (IAM evaluates them on "*"); the task token itself names the one execution.'
+    : '';
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `Active tracing: xray:PutTraceSegments/PutTelemetryRecords have no resource type.${tokens}`,
+  });
 }

@@ -1,6 +1,6 @@
 // Statements capability: the daily statement request function and its EventBridge Scheduler schedule
 // (Europe/Tallinn, so 06:00 stays 06:00 across DST), with retries and a dead-letter queue for failed deliveries.
-import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
 import {
   CfnScheduleGroup,
   ContextAttribute,
@@ -14,6 +14,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConnectorFunction } from './connector-function.ts';
 import type { ConnectorResources } from './function-access.ts';
+import { arnInFinding, scheduleTargetRole } from './nag-findings.ts';
 
 export interface StatementsProps {
   /** What the function may be given (table, bank, customer topic, statement rules): see function-needs.ts. */
@@ -59,9 +60,8 @@ export class Statements extends Construct {
       }),
     });
     // The target's role (one per stack, shared by schedules invoking this function) allows its versions too.
-    const functionId = Stack.of(this).getLogicalId(fn.function.node.defaultChild as CfnElement);
-    Validations.of(Stack.of(this)).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+    Validations.of(scheduleTargetRole(this.dailySchedule)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arnInFinding(fn.function)}:*]`,
       reason:
         'EventBridge Scheduler may invoke any published version of the daily statement function it targets.',
     });
