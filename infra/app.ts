@@ -3,7 +3,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConnectorStack } from './connector-stack.ts';
-import { DEV_STAGE, readStageConfig } from './stage-config.ts';
+import { DEV_STAGE, readStageConfig, StageConfigError } from './stage-config.ts';
 
 export function createApp(app = new App()): { app: App; stack: ConnectorStack } {
   const stage = String(app.node.tryGetContext('stage') ?? DEV_STAGE);
@@ -21,5 +21,12 @@ export function createApp(app = new App()): { app: App; stack: ConnectorStack } 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  createApp().app.synth();
+  try {
+    createApp().app.synth();
+  } catch (error) {
+    // A configuration refusal is a message for a person, not a stack trace.
+    if (!(error instanceof StageConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

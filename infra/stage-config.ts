@@ -127,6 +127,11 @@ export function missingStageSettings(config: Omit<StageConfig, 'stage'>): string
  * The settings of `stage` from the `stages` context object. Refuses a stage other than dev that misses any
  * setting a deployment needs, naming all of them in one message.
  */
+/** A stage whose configuration is invalid or incomplete: the message says what to set. */
+export class StageConfigError extends Error {
+  override name = 'StageConfigError';
+}
+
 export function readStageConfig(stage: string, stages: unknown): StageConfig {
   const all = z
     .record(z.string(), z.unknown())
@@ -134,13 +139,13 @@ export function readStageConfig(stage: string, stages: unknown): StageConfig {
     .parse(stages ?? {});
   const parsed = stageConfigSchema.safeParse(all[stage] ?? {});
   if (!parsed.success) {
-    throw new Error(`Invalid CDK context for stage "${stage}": ${z.prettifyError(parsed.error)}`);
+    throw new StageConfigError(`Invalid CDK context for stage "${stage}": ${z.prettifyError(parsed.error)}`);
   }
   const { $comment: _comment, retainData, ...settings } = parsed.data;
   const config: StageConfig = { ...settings, retainData: retainData ?? stage !== DEV_STAGE, stage };
   const missing = stage === DEV_STAGE ? [] : missingStageSettings(config);
   if (missing.length > 0) {
-    throw new Error(
+    throw new StageConfigError(
       [
         `Stage "${stage}" is not configured. Set in cdk.json context.stages.${stage}:`,
         ...missing.map((item) => `  - ${item}`),
