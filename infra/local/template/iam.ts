@@ -107,6 +107,10 @@ export class IamSimulationError extends Error {
 }
 
 const notCalledThroughSdk = 'not called through the AWS SDK (X-Ray daemon / Lambda service)';
+const tableKeyOnCallersBehalf =
+  "the table's customer managed key, used by DynamoDB on the caller's behalf; KMS is not evaluated locally for DynamoDB calls";
+const onFailureDestination =
+  'the asynchronous on-failure destination: the Lambda service sends to it with the function role, not the function code';
 
 /** Error name and status per service for an authorization failure. */
 const errorShapes: Record<string, [string, number]> = {
@@ -368,7 +372,29 @@ export function createIamAuthorizer(model: LocalModel): IamAuthorizer {
 
   const callsOf = (key: string) => [...(callsByPrincipal.get(key)?.values() ?? [])];
 
-  const unusedGrantsOf = async (role: LocalRole, calls: RecordedCall[]): Promise<UnusedGrant[]> => {
+  const tableKeys = new Set(
+    model.tables.map((table) => model.kmsKeyOf(table.arn ?? table.ref)).filter((key): key is string => !!key),
+  );
+  const reasonFor = (
+    action: string,
+    resource: string,
+    functionArn: string | undefined,
+  ): string | undefined => {
+    const service = action.split(':')[0]?.toLowerCase();
+    if (service === 'xray' || service === 'logs') return notCalledThroughSdk;
+    if (service === 'kms' && tableKeys.has(resource)) return tableKeyOnCallersBehalf;
+    const destinations = model.eventInvokeConfigs
+      .filter((config) => functionArn && ownerArnOf(config.functionArn) === ownerArnOf(functionArn))
+      .map((config) => config.onFailure);
+    if (service === 'sqs' && destinations.includes(resource)) return onFailureDestination;
+    return undefined;
+  };
+
+  const unusedGrantsOf = async (
+    role: LocalRole,
+    calls: RecordedCall[],
+    functionArn?: string,
+  ): Promise<UnusedGrant[]> => {
     const allowed = calls.filter((call) => call.verdict === 'allowed');
     const unused: UnusedGrant[] = [];
     for (const policy of role.inlinePolicies) {
@@ -382,13 +408,13 @@ export function createIamAuthorizer(model: LocalModel): IamAuthorizer {
                   call.action.toLowerCase() === action.toLowerCase() && matches(resource, call.resource),
               );
               if (used) continue;
-              const service = action.split(':')[0]?.toLowerCase();
+              const reason = reasonFor(action, resource, functionArn);
               unused.push({
                 action,
                 resource,
                 policyName: policy.name,
                 ...(statement.Sid ? { statementSid: statement.Sid } : {}),
-                ...(service === 'xray' || service === 'logs' ? { reason: notCalledThroughSdk } : {}),
+                ...(reason ? { reason } : {}),
               });
             }
           }
@@ -410,7 +436,7 @@ export function createIamAuthorizer(model: LocalModel): IamAuthorizer {
         entry: fn.entry,
         roleArn: fn.roleArn,
         calls,
-        unusedGrants: role ? await unusedGrantsOf(role, calls) : [],
+        unusedGrants: role ? await unusedGrantsOf(role, calls, fn.arn) : [],
       });
     }
     const keys = [...callsByPrincipal.keys()];
