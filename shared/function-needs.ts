@@ -19,7 +19,7 @@ export interface FunctionNeeds {
   table?: { actions: readonly TableAction[]; indexes?: readonly ('gsi1' | 'gsi2')[] };
   /** Starts batch executions (BATCH_STATE_MACHINE_ARN, states:StartExecution). */
   startsWorkflow?: boolean;
-  /** Resumes or fails the batch workflow's task tokens (states:SendTaskSuccess / SendTaskFailure). */
+  /** Resumes the batch workflow's task tokens (states:SendTaskSuccess). */
   respondsToWorkflow?: boolean;
   /** Calls Coop Pank Gateway (BANK_GATEWAY_CONFIG, the mTLS certificate secret). */
   bank?: boolean;
@@ -27,8 +27,8 @@ export interface FunctionNeeds {
   registry?: boolean;
   /** Publishes notifications to the customer topic. */
   notify?: boolean;
-  /** Subscribes people to the customer topic and unsubscribes them. */
-  subscriptions?: boolean;
+  /** Subscribes people to the customer topic, or unsubscribes them. */
+  subscriptions?: 'subscribe' | 'unsubscribe';
   /** Writes and reads raw bank messages in the archive bucket. */
   archive?: boolean;
   /** Publishes events for Envoice on the event bus. */
@@ -62,7 +62,7 @@ export const functionNeeds = {
   'api-get-connection': { table: { actions: read } },
   'api-confirm-representation': { table: { actions: write }, registry: true, bank: true },
   'api-set-connection-accounts': { table: { actions: write } },
-  'api-activate-connection': { table: { actions: write }, bank: true },
+  'api-activate-connection': { table: { actions: write } },
   'api-revoke-connection': { table: { actions: [...write, 'DeleteItem'] } },
   'api-create-payment-batch': { table: { actions: [...write, 'BatchWriteItem'] } },
   'api-list-payment-batches': { table: { actions: read } },
@@ -71,11 +71,11 @@ export const functionNeeds = {
   'api-list-batch-payments': { table: { actions: read } },
   'api-confirm-payment-batch': { table: { actions: [...write, 'DeleteItem'] }, startsWorkflow: true },
   'api-cancel-payment-batch': { table: { actions: write } },
-  'api-create-notification-subscription': { table: { actions: write }, subscriptions: true },
+  'api-create-notification-subscription': { table: { actions: write }, subscriptions: 'subscribe' },
   'api-list-notification-subscriptions': { table: { actions: read } },
   'api-remove-notification-subscription': {
     table: { actions: [...write, 'DeleteItem'] },
-    subscriptions: true,
+    subscriptions: 'unsubscribe',
   },
   'submit-batch': { table: { actions: [...write, 'BatchWriteItem'] }, bank: true, batchRules: true },
   'await-bank-milestone': { table: { actions: write }, respondsToWorkflow: true, batchRules: true },

@@ -80,7 +80,7 @@ function acknowledgeRoleFindings(fn: NodejsFunction, name: string): void {
     reason: 'The AWS managed basic execution role only lets the function write its own logs.',
   });
   const tokens = needsOf(name).respondsToWorkflow
-    ? ' states:SendTaskSuccess/SendTaskFailure have no resource type either (IAM evaluates them on "*"); the task token itself names the one execution.'
+    ? ' states:SendTaskSuccess has no resource type either (IAM evaluates them on "*"); the task token itself names the one execution.'
     : '';
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',

@@ -124,7 +124,7 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
     // Task-token actions have no resource type in IAM: AWS evaluates them on "*" (a state machine ARN in the
     // policy would never match, so the call would be denied).
     // (cdk-nag's AwsSolutions-IAM5[Resource::*] is acknowledged with this reason by ConnectorFunction.)
-    allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
+    allow(['states:SendTaskSuccess'], ['*']);
   }
   // Secrets: only GetSecretValue (grantRead adds DescribeSecret, which nothing calls) and the key to decrypt it.
   const readSecret = (secret: ISecret) => {
@@ -142,7 +142,7 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
   }
   if (needs.subscriptions) {
     allow(
-      ['sns:Subscribe', 'sns:Unsubscribe'],
+      [needs.subscriptions === 'subscribe' ? 'sns:Subscribe' : 'sns:Unsubscribe'],
       [required(resources.customerTopic, name, 'the customer topic').topicArn],
     );
   }

@@ -342,6 +342,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     iamReport: () => iam.report(),
     async close() {
+      // Test tiers can keep each runtime's IAM report, to see across all of them which grants no call used.
+      const keep = process.env.LOCAL_IAM_REPORT_DIR;
+      if (keep) {
+        const { mkdirSync, writeFileSync } = await import('node:fs');
+        mkdirSync(keep, { recursive: true });
+        writeFileSync(
+          resolve(keep, `iam-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`),
+          JSON.stringify(await iam.report()),
+        );
+      }
       for (const stop of stops.splice(0).reverse()) await stop();
     },
   };

@@ -2,7 +2,6 @@
 // token needs no state machine ARN (the token names its execution), so workers that only resume tasks get none.
 import {
   ExecutionAlreadyExists,
-  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -49,9 +48,5 @@ export class StepFunctionsWorkflowEngine implements WorkflowEngine {
 
   async resumeTask(taskToken: string, output: unknown): Promise<void> {
     await this.#client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-  }
-
-  async failTask(taskToken: string, error: string, cause: string): Promise<void> {
-    await this.#client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
   }
 }

@@ -307,7 +307,6 @@ export interface WorkflowEngine {
   /** Starts the batch lifecycle; the execution name is the batch id so a second start is refused. */
   startBatchWorkflow(input: { companyId: string; batchId: string }): Promise<{ executionName: string }>;
   resumeTask(taskToken: string, output: unknown): Promise<void>;
-  failTask(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
 /** The e-Business Register: who may represent a company, alone or jointly. */

@@ -372,9 +372,21 @@ export function createIamAuthorizer(model: LocalModel): IamAuthorizer {
 
   const callsOf = (key: string) => [...(callsByPrincipal.get(key)?.values() ?? [])];
 
-  const tableKeys = new Set(
-    model.tables.map((table) => model.kmsKeyOf(table.arn ?? table.ref)).filter((key): key is string => !!key),
-  );
+  // Keys of DynamoDB tables (a GlobalTable names its key per replica).
+  const tableKeys = new Set<string>();
+  for (const resource of Object.values(model.resolver.template.Resources)) {
+    if (resource.Type !== 'AWS::DynamoDB::GlobalTable' && resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const properties = (resource.Properties ?? {}) as {
+      SSESpecification?: { KMSMasterKeyId?: unknown };
+      Replicas?: Array<{ SSESpecification?: { KMSMasterKeyId?: unknown } }>;
+    };
+    for (const key of [
+      properties.SSESpecification?.KMSMasterKeyId,
+      ...(properties.Replicas ?? []).map((replica) => replica.SSESpecification?.KMSMasterKeyId),
+    ]) {
+      if (key !== undefined) tableKeys.add(model.resolver.resolveString(key));
+    }
+  }
   const reasonFor = (
     action: string,
     resource: string,

@@ -170,8 +170,8 @@ describe('wire(name): one composition root per function', { timeout: 60_000 }, (
       ['api-confirm-payment-batch', 'BATCH_STATE_MACHINE_ARN'],
       ['api-confirm-representation', 'REGISTRY_BASE_URL'],
       ['api-confirm-representation', 'REGISTRY_API_KEY_SECRET_ARN'],
-      ['api-activate-connection', 'BANK_GATEWAY_CONFIG'],
-      ['api-activate-connection', 'BANK_CERTIFICATE_SECRET_ARN'],
+      ['request-daily-statements', 'BANK_GATEWAY_CONFIG'],
+      ['request-daily-statements', 'BANK_CERTIFICATE_SECRET_ARN'],
       ['api-create-notification-subscription', 'NOTIFICATION_TOPIC_ARN'],
       ['collect-bank-messages', 'ARCHIVE_BUCKET'],
       ['collect-bank-messages', 'EVENT_BUS_NAME'],
@@ -194,9 +194,9 @@ describe('wire(name): one composition root per function', { timeout: 60_000 }, (
   it('fails at cold start, naming the variable, when a value is malformed', async () => {
     const cases: Array<[FunctionName, Record<string, string>, RegExp]> = [
       ['api-list-banks', { LOG_LEVEL: 'LOUD' }, /LOG_LEVEL: /],
-      ['api-activate-connection', { BANK_GATEWAY_CONFIG: '{oops' }, /BANK_GATEWAY_CONFIG: must be JSON/],
+      ['request-daily-statements', { BANK_GATEWAY_CONFIG: '{oops' }, /BANK_GATEWAY_CONFIG: must be JSON/],
       [
-        'api-activate-connection',
+        'request-daily-statements',
         { BANK_GATEWAY_CONFIG: JSON.stringify({ baseUrl: 'http://bank.example/' }) },
         /BANK_GATEWAY_CONFIG: baseUrl: /,
       ],
