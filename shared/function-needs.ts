@@ -29,7 +29,7 @@ export interface FunctionNeeds {
   notify?: boolean;
   /** Subscribes people to the customer topic, or unsubscribes them. */
   subscriptions?: 'subscribe' | 'unsubscribe';
-  /** Writes and reads raw bank messages in the archive bucket. */
+  /** Writes raw bank messages to the archive bucket (write-only). */
   archive?: boolean;
   /** Publishes events for Envoice on the event bus. */
   events?: boolean;

@@ -148,17 +148,10 @@ export function grantNeeds(fn: IFunction & IGrantable, name: string, resources: 
   }
   if (needs.archive) {
     const bucket = required(resources.archiveBucket, name, 'the archive');
-    // Only objects under the archive prefix, only put and get: no listing, no deletion.
-    allow(['s3:PutObject', 's3:GetObject'], [bucket.arnForObjects(`${archivePrefix}*`)]);
-    // Without ListBucket S3 answers a missing key with AccessDenied instead of NoSuchKey; only the prefix.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${archivePrefix}*`] } },
-      }),
-    );
-    bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+    // Write-only: objects under the archive prefix, put only (no reading, listing or deletion: the collector
+    // never reads a body back; people review quarantined messages with their own access).
+    allow(['s3:PutObject'], [bucket.arnForObjects(`${archivePrefix}*`)]);
+    bucket.encryptionKey?.grant(fn, 'kms:GenerateDataKey');
   }
   if (needs.events) required(resources.eventBus, name, 'the event bus').grantPutEventsTo(fn);
 }

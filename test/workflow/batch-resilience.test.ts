@@ -2,7 +2,8 @@
 // status: the bank down, duplicate and out-of-order status reports, a crash between storing and acknowledging,
 // and a message that cannot be read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BatchWorld, startBatchWorld } from '../support/batch-world.ts';
+import { paymentLine } from '../integration/api/harness.ts';
+import { type BatchWorld, DEMO_ACCOUNT, startBatchWorld } from '../support/batch-world.ts';
 
 describe('batch lifecycle under faults', () => {
   let world: BatchWorld;
@@ -34,6 +35,44 @@ describe('batch lifecycle under faults', () => {
     await world.settle();
     await world.runtime.workflow.waitForExecution(batchId);
     expect((await world.batch(batchId)).status).toBe('completed');
+  });
+
+  it('a batch the bank refuses outright ends failed: recorded with its reason, payments rejected and announced, people told once', async () => {
+    // 403 on the submission: the bank will not take this end user's payments (not retryable).
+    world.bank.simulator.addFault({ kind: 'status', status: 403, route: 'payment', count: 1 });
+    const draft = await world.payer.call<{ id: string }>('POST', '/v1/payment-batches', {
+      debtorAccountId: DEMO_ACCOUNT,
+      payments: [paymentLine()],
+    });
+    expect(draft.status).toBe(201);
+    const confirmed = await world.payer.call(
+      'POST',
+      `/v1/payment-batches/${draft.body.id}/confirm`,
+      {},
+      {
+        'idempotency-key': `refused-${draft.body.id}`,
+      },
+    );
+    expect(confirmed.status).toBe(202);
+    const execution = await world.runtime.workflow.waitForExecution(draft.body.id);
+    expect(execution.status).toBe('FAILED');
+    const entered = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.stateName);
+    expect(entered).toEqual(['SubmitToBank', 'RecordFailure', 'BatchFailed']);
+
+    const batch = await world.batch(draft.body.id);
+    expect(batch.status).toBe('failed');
+    expect(batch.statusReason).toBeTruthy();
+    const payments = await world.payments(draft.body.id);
+    expect(payments.map((payment) => payment.status)).toEqual(['rejected']);
+    // The record-batch-failure function published through SNS and EventBridge with its own role.
+    const told = world.runtime.notifier.sent.filter((n) => n.eventId === `batch-failed:${draft.body.id}`);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ type: 'bank_connection_failing', severity: 'critical' });
+    expect(
+      world.runtime.events.published.filter(
+        (event) => event.type === 'PaymentStatusChanged' && JSON.stringify(event).includes(draft.body.id),
+      ).length,
+    ).toBeGreaterThan(0);
   });
 
   it('duplicate and out-of-order status reports never move a payment backwards or announce a change twice', async () => {
