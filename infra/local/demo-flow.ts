@@ -311,7 +311,11 @@ export async function runDemo(options: {
       const sent = (await call<Json[]>('GET', '/local/notifications')).body.filter((n) =>
         String(n.eventId).includes(batchId as string),
       );
-      return sent.some((n) => n.type === 'payment_rejected') ? sent : undefined;
+      // Both: the rejection (collector) and the batch's summary (NotifyProblems, after Finalize) come separately.
+      const both =
+        sent.some((n) => n.type === 'payment_rejected') &&
+        sent.some((n) => n.type === 'batch_partially_rejected');
+      return both ? sent : undefined;
     });
     for (const n of notifications ?? []) note(`notification [${n.severity}] ${n.subject} | SMS: ${n.sms}`);
     check(

@@ -154,8 +154,12 @@ describe('per-function environment and grants', () => {
   it('only creating a subscription subscribes and only removing one unsubscribes, on the customer topic only', () => {
     const topic = single(model.topics, /CustomerTopic/);
     const subscribers = ['api-create-notification-subscription', 'api-remove-notification-subscription'];
-    expect(who((grant) => grant.action === 'sns:Subscribe')).toEqual(['api-create-notification-subscription']);
-    expect(who((grant) => grant.action === 'sns:Unsubscribe')).toEqual(['api-remove-notification-subscription']);
+    expect(who((grant) => grant.action === 'sns:Subscribe')).toEqual([
+      'api-create-notification-subscription',
+    ]);
+    expect(who((grant) => grant.action === 'sns:Unsubscribe')).toEqual([
+      'api-remove-notification-subscription',
+    ]);
     for (const name of subscribers) {
       for (const grant of grantsOf(name).filter((g) => g.action.startsWith('sns:'))) {
         expect(grant.resources, name).toEqual([topic]);
