@@ -110,6 +110,8 @@ export interface ReceivedRequest {
   /** Why it was refused, when it was. */
   code?: string;
   bytes: number;
+  /** What a readable statement or balance request (camt.060) asked for, whatever the outcome. */
+  period?: { iban: string; fromDate: string; toDate: string };
 }
 
 export interface IncomingPaymentInput {
@@ -144,6 +146,7 @@ export class SimulatedBank {
   readonly #batches = new Map<string, SimulatedBatch>();
   readonly #reportRequests = new Set<string>();
   readonly #received: ReceivedRequest[] = [];
+  readonly #periods = new WeakMap<ApiRequest, NonNullable<ReceivedRequest['period']>>();
   readonly #random: () => number;
   #counter = 0;
   #signing: 'auto' | 'manual';
@@ -312,6 +315,7 @@ export class SimulatedBank {
       bytes: request.body.length,
       ...(endUser ? { endUser } : {}),
       ...(code ? { code } : {}),
+      ...(this.#periods.has(request) ? { period: this.#periods.get(request) } : {}),
       ...(response.headers?.['x-simulator-message-id']
         ? { messageId: response.headers['x-simulator-message-id'] }
         : {}),
@@ -793,6 +797,11 @@ export class SimulatedBank {
         message: `not a readable camt.060: ${(error as Error).message}`,
       });
     }
+    this.#periods.set(request, {
+      iban: normalizeIban(parsed.account.iban),
+      fromDate: parsed.fromDate,
+      toDate: parsed.toDate,
+    });
     if (this.#reportRequests.has(parsed.messageId)) {
       return json(
         409,
