@@ -1,7 +1,8 @@
 // Reads the REST API's routes (method + path template → Lambda handler file) from the synthesized template,
 // so the local HTTP server serves exactly the routes deployed to API Gateway.
-import { localFunctionArn, resolveIntrinsics } from './state-machine-definition.ts';
+
 import type { CloudFormationTemplate } from './synthesize.ts';
+import { createResolver } from './template/intrinsics.ts';
 
 export interface ApiRoute {
   method: string;
@@ -17,6 +18,7 @@ export interface ApiRoute {
 
 export function apiRoutesOf(template: CloudFormationTemplate): ApiRoute[] {
   const resources = template.Resources;
+  const resolver = createResolver(template);
   const pathOf = (resourceRef: unknown): string => {
     const ref = resourceRef as { Ref?: string };
     if (!ref.Ref) return '';
@@ -28,7 +30,7 @@ export function apiRoutesOf(template: CloudFormationTemplate): ApiRoute[] {
   for (const [logicalId, resource] of Object.entries(resources)) {
     const entry = resource.Metadata?.LocalEntry;
     if (resource.Type === 'AWS::Lambda::Function' && typeof entry === 'string') {
-      entries.set(localFunctionArn(logicalId), entry);
+      entries.set(resolver.getAtt(logicalId, 'Arn'), entry);
     }
   }
   const routes: ApiRoute[] = [];
@@ -37,7 +39,7 @@ export function apiRoutesOf(template: CloudFormationTemplate): ApiRoute[] {
     const properties = resource.Properties ?? {};
     const integration = properties.Integration as { Uri?: unknown } | undefined;
     if (!integration?.Uri) continue;
-    const uri = resolveIntrinsics(integration.Uri, template);
+    const uri = resolver.resolveString(integration.Uri);
     const functionArn = /arn:aws:lambda:[^/]+?:function:[A-Za-z0-9]+/.exec(uri)?.[0];
     const entry = functionArn ? entries.get(functionArn) : undefined;
     if (!entry) continue;

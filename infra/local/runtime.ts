@@ -147,8 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     return fn.logicalId;
   };
   const workflow = new LocalWorkflowEngine({
-    logicalId: stateMachine.logicalId,
-    stateMachineArn: stateMachine.arn,
+    stateMachineArn: stateMachine.arn ?? stateMachine.ref,
     definition: stateMachine.definition,
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),

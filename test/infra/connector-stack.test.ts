@@ -6,8 +6,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/app.ts';
-import { stateMachinesOf } from '../../infra/local/state-machine-definition.ts';
 import type { CloudFormationTemplate } from '../../infra/local/synthesize.ts';
+import { createLocalModel } from '../../infra/local/template/model.ts';
 import { MALLOC_TUNABLES } from '../../infra/runtime-env.ts';
 
 describe('connector stack', () => {
@@ -121,7 +121,7 @@ describe('connector stack', () => {
   });
 
   it('waits for the bank with task tokens, the signing deadline as timeout, and retries only named errors', () => {
-    const [machine] = stateMachinesOf(template.toJSON() as CloudFormationTemplate);
+    const [machine] = createLocalModel(template.toJSON() as CloudFormationTemplate).stateMachines;
     const states = (machine?.definition.States ?? {}) as Record<string, Record<string, unknown>>;
     const awaitExecution = states.AwaitAuthorizationAndExecution;
     expect(awaitExecution?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowEngine } from '../../../shared/app/ports.ts';
-import { localStateMachineArn } from '../state-machine-definition.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -51,9 +50,8 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   readonly #onAsyncError: (functionArn: string, error: unknown) => void;
 
   constructor(options: {
-    logicalId: string;
-    /** The state machine's ARN as the functions know it; default: built from the logical id. */
-    stateMachineArn?: string;
+    /** The state machine's ARN as the functions know it (the template model's). */
+    stateMachineArn: string;
     definition: Record<string, unknown>;
     invoke: InvokeFunction;
     timers?: Timers;
@@ -65,7 +63,7 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     this.#retryIntervalMs = options.retryIntervalMs;
     this.#timers = options.timers ?? realTimers;
     this.#onAsyncError = options.onAsyncError ?? (() => {});
-    this.#stateMachineArn = options.stateMachineArn ?? localStateMachineArn(options.logicalId);
+    this.#stateMachineArn = options.stateMachineArn;
     this.#invoke = options.invoke;
     // The execution-level timeout is enforced by AWS; locally it would overflow Node's timers (30 days).
     const { TimeoutSeconds: _timeout, ...definition } = options.definition;

@@ -32,7 +32,7 @@ const definition = {
 
 function engineWith(calls: Array<{ fn: string; payload: unknown }>) {
   return new LocalWorkflowEngine({
-    logicalId: 'TestMachine',
+    stateMachineArn: 'arn:aws:states:eu-north-1:000000000000:stateMachine:TestMachine',
     definition,
     invoke: async (functionArn, payload) => {
       calls.push({ fn: functionArn.split(':').pop() ?? '', payload });
@@ -93,7 +93,7 @@ describe('LocalWorkflowEngine', () => {
 
   it('fails the execution with the error name the handler threw', async () => {
     const engine = new LocalWorkflowEngine({
-      logicalId: 'TestMachine',
+      stateMachineArn: 'arn:aws:states:eu-north-1:000000000000:stateMachine:TestMachine',
       definition,
       invoke: async () => {
         const error = new Error('database unavailable');
@@ -110,7 +110,7 @@ describe('LocalWorkflowEngine', () => {
   it('times a waiting task out after its TimeoutSeconds (30 days here) on a manual clock', async () => {
     const timers = new ManualTimers(new Date('2026-11-01T00:00:00Z'));
     const engine = new LocalWorkflowEngine({
-      logicalId: 'TestMachine',
+      stateMachineArn: 'arn:aws:states:eu-north-1:000000000000:stateMachine:TestMachine',
       definition,
       invoke: async (_arn, payload) => payload,
       timers,

@@ -1,17 +1,23 @@
+// The synthesized state machine definition, as the local workflow engine runs it: every intrinsic resolved
+// into runnable ASL, each Lambda task bound to its handler file (refusals of unknown references and intrinsics
+// are tested with the resolver, template-intrinsics.test.ts).
 import { describe, expect, it } from 'vitest';
-import {
-  localFunctionArn,
-  resolveIntrinsics,
-  stateMachinesOf,
-} from '../../../infra/local/state-machine-definition.ts';
 import type { CloudFormationTemplate } from '../../../infra/local/synthesize.ts';
+import { createLocalModel } from '../../../infra/local/template/model.ts';
 
 const template: CloudFormationTemplate = {
   Resources: {
-    TaskFn: { Type: 'AWS::Lambda::Function', Metadata: { LocalEntry: 'functions/accept-batch/handler.ts' } },
+    TaskRole: { Type: 'AWS::IAM::Role', Properties: {} },
+    MachineRole: { Type: 'AWS::IAM::Role', Properties: {} },
+    TaskFn: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Role: { 'Fn::GetAtt': ['TaskRole', 'Arn'] } },
+      Metadata: { LocalEntry: 'functions/accept-batch/handler.ts' },
+    },
     Machine: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
+        RoleArn: { 'Fn::GetAtt': ['MachineRole', 'Arn'] },
         DefinitionString: {
           'Fn::Join': [
             '',
@@ -31,20 +37,13 @@ const template: CloudFormationTemplate = {
 
 describe('synthesized state machine definitions', () => {
   it('resolves Fn::Join, Fn::GetAtt and pseudo parameters into runnable ASL', () => {
-    const [machine] = stateMachinesOf(template);
+    const model = createLocalModel(template);
+    const [machine] = model.stateMachines;
+    const taskArn = 'arn:aws:lambda:eu-north-1:000000000000:function:TaskFn';
     expect(machine?.definition).toEqual({
       StartAt: 'A',
-      States: { A: { Type: 'Task', Resource: localFunctionArn('TaskFn'), Comment: 'arn:aws', End: true } },
+      States: { A: { Type: 'Task', Resource: taskArn, Comment: 'arn:aws', End: true } },
     });
-    expect(machine?.functionEntries.get(localFunctionArn('TaskFn'))).toBe(
-      'functions/accept-batch/handler.ts',
-    );
-  });
-
-  it('refuses references to resources that do not exist instead of guessing', () => {
-    expect(() => resolveIntrinsics({ 'Fn::GetAtt': ['Missing', 'Arn'] }, template)).toThrow(
-      /unknown resource Missing/,
-    );
-    expect(() => resolveIntrinsics({ 'Fn::Sub': 'x' }, template)).toThrow(/Unsupported intrinsic Fn::Sub/);
+    expect(machine?.functionEntries.get(taskArn)).toBe('functions/accept-batch/handler.ts');
   });
 });
