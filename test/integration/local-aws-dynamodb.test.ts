@@ -9,53 +9,26 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalAws } from '../../infra/local/aws/index.ts';
-import type { AwsCall, LocalAws } from '../../infra/local/aws/types.ts';
 import { isolatedTable } from '../support/dynamodb.ts';
+import { type Harness, startHarness } from '../support/local-aws-harness.ts';
 
 describe('DynamoDB through the local AWS endpoint', () => {
-  let aws: LocalAws;
+  let harness: Harness;
   let tableName: string;
-  const calls: AwsCall[] = [];
   const counted: string[] = [];
   const client = (accessKeyId: string) =>
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: 'eu-north-1',
-        endpoint: aws.endpoint,
-        credentials: { accessKeyId, secretAccessKey: 'x' },
-        maxAttempts: 1,
-      }),
-    );
+    DynamoDBDocumentClient.from(new DynamoDBClient(harness.client(accessKeyId)));
 
   beforeAll(async () => {
     const table = await isolatedTable();
     tableName = table.tableName;
-    aws = await startLocalAws({
-      region: 'eu-north-1',
-      account: '000000000000',
-      dynamoDbEndpoint: table.endpoint,
-      dataDir: '',
-      topics: [],
-      buckets: [],
-      eventBuses: [],
-      secrets: [],
-      authorize(call) {
-        calls.push(call);
-        // The reader may only read; the writer may do anything on the table.
-        const allowed =
-          call.accessKeyId === 'writer' || ['dynamodb:GetItem', 'dynamodb:Query'].includes(call.action);
-        return allowed
-          ? { allowed: true }
-          : {
-              allowed: false,
-              message: `not authorized to perform: ${call.action} on resource: ${call.resource}`,
-            };
-      },
-      onDynamoDbRequest: (operation) => counted.push(operation),
-    });
+    // The reader may only read; the writer may do anything on the table.
+    harness = await startHarness(
+      { reader: ['dynamodb:GetItem *', 'dynamodb:Query *'], writer: ['* *'] },
+      { dynamoDbEndpoint: table.endpoint, onDynamoDbRequest: (operation) => counted.push(operation) },
+    );
   });
-  afterAll(() => aws.close());
+  afterAll(() => harness.close());
 
   it('forwards allowed calls to DynamoDB Local and counts every request', async () => {
     const writer = client('writer');
@@ -87,7 +60,7 @@ describe('DynamoDB through the local AWS endpoint', () => {
     );
     expect(query.Items?.map((i) => i.sk)).toEqual(['A', 'B']);
     expect(counted).toEqual(['PutItem', 'TransactWriteItems', 'GetItem', 'Query']);
-    expect(calls.filter((c) => c.operation === 'TransactWriteItems').map((c) => c.action)).toEqual([
+    expect(harness.calls.filter((c) => c.operation === 'TransactWriteItems').map((c) => c.action)).toEqual([
       'dynamodb:PutItem',
       'dynamodb:ConditionCheckItem',
     ]);

@@ -8,7 +8,7 @@ import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../cont
 import { waitFor } from '../support/batch-world.ts';
 import { isolatedTable } from '../support/dynamodb.ts';
 import { sharedTemplate } from '../support/template.ts';
-import { coopIbans, onboard, paymentLine } from './api/harness.ts';
+import { coopIbans, httpCaller, onboard, paymentLine } from './api/harness.ts';
 
 describe('walking skeleton: create a payment batch and watch the workflow update it', () => {
   let runtime: LocalRuntime;
@@ -40,26 +40,10 @@ describe('walking skeleton: create a payment batch and watch the workflow update
       roles: ['admin', 'payer'],
     });
     tokenB = runtime.issuer.issue({ userId: 'user-b', companyId: 'company-b', roles: ['payer'] });
-    await onboard(
-      {
-        token: tokenA,
-        call: async (method, path, body) => {
-          const result = await runtime.handleHttp({
-            method,
-            path,
-            headers: { authorization: `Bearer ${tokenA}` },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          return {
-            status: result.statusCode,
-            body: JSON.parse(result.body || '{}'),
-            headers: {},
-            raw: result.body,
-          };
-        },
-      },
-      { iban: DEMO_ACCOUNT, registryCode: DEMO_END_USER.registryCode },
-    );
+    await onboard(httpCaller(runtime, tokenA), {
+      iban: DEMO_ACCOUNT,
+      registryCode: DEMO_END_USER.registryCode,
+    });
   });
 
   const createAndConfirm = async (count: number) => {

@@ -6,7 +6,7 @@ import { ManualTimers } from '../../infra/local/workflow/timers.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
 import type { StoredPayment, StoredPaymentBatch } from '../../shared/app/ports.ts';
 import { DEMO_ACCOUNT, DEMO_END_USER, type Harness, startHarness } from '../contract/bank-harness.ts';
-import { type Caller, onboard, paymentLine } from '../integration/api/harness.ts';
+import { type Caller, httpCaller, onboard, paymentLine } from '../integration/api/harness.ts';
 import { isolatedTable } from './dynamodb.ts';
 import { sharedTemplate } from './template.ts';
 
@@ -46,23 +46,7 @@ export async function startBatchWorld(): Promise<BatchWorld> {
     retryIntervalMs: 0,
     print: (line) => logs.push(line),
   });
-  const call = (token: string): Caller => ({
-    token,
-    async call(method, path, body, headers = {}) {
-      const result = await runtime.handleHttp({
-        method,
-        path,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return {
-        status: result.statusCode,
-        body: (result.body ? JSON.parse(result.body) : {}) as never,
-        headers: (result.headers ?? {}) as Record<string, string>,
-        raw: result.body,
-      };
-    },
-  });
+  const call = (token: string): Caller => httpCaller(runtime, token);
   const admin = call(
     runtime.issuer.issue({
       userId: 'mari',

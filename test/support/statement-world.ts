@@ -10,7 +10,7 @@ import { globalKeys } from '../../shared/adapters/dynamodb/table-schema.ts';
 import type { CollectorRun } from '../../shared/app/collect-bank-messages.ts';
 import { tallinnInstant } from '../../shared/domain/calendar.ts';
 import { type Harness, startHarness } from '../contract/bank-harness.ts';
-import { type Caller, onboard } from '../integration/api/harness.ts';
+import { type Caller, httpCaller, onboard } from '../integration/api/harness.ts';
 import { isolatedTable } from './dynamodb.ts';
 import { sharedTemplate } from './template.ts';
 
@@ -70,27 +70,7 @@ export async function startStatementWorld(start: string): Promise<StatementWorld
     print: (line) => logs.push(line),
   });
 
-  const caller: StatementWorld['caller'] = (claims) => {
-    const token = runtime.issuer.issue(claims);
-    return {
-      token,
-      async call(method, path, body, headers = {}, query) {
-        const result = await runtime.handleHttp({
-          method,
-          path,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          ...(query ? { query } : {}),
-        });
-        return {
-          status: result.statusCode,
-          body: (result.body ? JSON.parse(result.body) : {}) as never,
-          headers: (result.headers ?? {}) as Record<string, string>,
-          raw: result.body,
-        };
-      },
-    };
-  };
+  const caller: StatementWorld['caller'] = (claims) => httpCaller(runtime, runtime.issuer.issue(claims));
 
   const archived = async (responseId: string) => {
     const { Item } = await table.client.send(

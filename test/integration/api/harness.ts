@@ -38,6 +38,28 @@ export interface Caller {
   ): Promise<Response<Body>>;
 }
 
+/** Calls the API through the local runtime (API Gateway stand-in, authorizer, route function) with a token. */
+export function httpCaller(runtime: LocalRuntime, token: string): Caller {
+  return {
+    token,
+    async call(method, path, body, headers = {}, query) {
+      const result = await runtime.handleHttp({
+        method,
+        path,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        ...(query ? { query } : {}),
+      });
+      return {
+        status: result.statusCode,
+        body: (result.body ? JSON.parse(result.body) : {}) as never,
+        headers: (result.headers ?? {}) as Record<string, string>,
+        raw: result.body,
+      };
+    },
+  };
+}
+
 /**
  * The API tests' bank: Gateway agreements for the local register's 10000001 (sole board member) and 10000002
  * (joint), none for 10000003, with the Coop accounts the tests add.
@@ -73,27 +95,7 @@ export async function startApi(options: { onDynamoDbRequest?: (operation: string
     userId: string;
     personalCode?: string;
     roles?: string[];
-  }): Caller => {
-    const token = runtime.issuer.issue(claims);
-    return {
-      token,
-      async call(method, path, body, headers = {}, query) {
-        const result = await runtime.handleHttp({
-          method,
-          path,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-          ...(query ? { query } : {}),
-        });
-        return {
-          status: result.statusCode,
-          body: (result.body ? JSON.parse(result.body) : {}) as never,
-          headers: (result.headers ?? {}) as Record<string, string>,
-          raw: result.body,
-        };
-      },
-    };
-  };
+  }): Caller => httpCaller(runtime, runtime.issuer.issue(claims));
   return {
     table,
     runtime,

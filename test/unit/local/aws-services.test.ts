@@ -34,7 +34,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEventEntry, LocalWorkflowEndpoint } from '../../../infra/local/aws/types.ts';
 import { S3BlobStore } from '../../../shared/adapters/blob-store.ts';
-import { account, type Harness, region, rejection, startHarness } from './aws-harness.ts';
+import { account, type Harness, region, rejection, startHarness } from '../../support/local-aws-harness.ts';
 
 const stateMachine = `arn:aws:states:${region}:${account}:stateMachine:batch`;
 const secretArn = `arn:aws:secretsmanager:${region}:${account}:secret:bank-cert-AbCdEf`;

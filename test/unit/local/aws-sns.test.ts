@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnsPublishReport } from '../../../infra/local/aws/types.ts';
 import { snsMessage } from '../../../shared/adapters/sns-notifier.ts';
 import { filterPolicyOf } from '../../../shared/adapters/sns-subscriptions.ts';
-import { account, type Harness, region, rejection, startHarness } from './aws-harness.ts';
+import { account, type Harness, region, rejection, startHarness } from '../../support/local-aws-harness.ts';
 
 const topic = `arn:aws:sns:${region}:${account}:customer-notifications`;
 const secureTopic = `arn:aws:sns:${region}:${account}:secure`;

@@ -3,8 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalAws } from '../../../infra/local/aws/index.ts';
-import type { AwsCall, LocalAws, LocalAwsOptions } from '../../../infra/local/aws/types.ts';
+import { startLocalAws } from '../../infra/local/aws/index.ts';
+import type { AwsCall, LocalAws, LocalAwsOptions } from '../../infra/local/aws/types.ts';
 
 export const region = 'eu-north-1';
 export const account = '000000000000';
