@@ -5,7 +5,8 @@
 // call against the calling function's IAM role from the template. API Gateway and the authorizer are stood in
 // for by handleHttp, routing by the synthesized API resources.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -115,10 +116,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const registry = await startLocalRegistry({ apiKey: registryApiKey });
   stops.push(() => registry.close());
 
-  const certificateSecret = model.secrets.find((secret) =>
-    secret.logicalId.startsWith('BankConnectionClientCertificate'),
-  );
-  const registrySecret = model.secrets.find((secret) => secret.logicalId.startsWith('RegistryApiKey'));
+  // The secrets and the topic the functions are given (found by their environment, not by construct ids).
+  const referenced = (variable: string) =>
+    model.functions.map((fn) => fn.environment[variable]).find((value) => value !== undefined);
+  const secretNamedBy = (variable: string) =>
+    model.secrets.find((secret) => (secret.arn ?? secret.ref) === referenced(variable));
+  const certificateSecret = secretNamedBy('BANK_CERTIFICATE_SECRET_ARN');
+  const registrySecret = secretNamedBy('REGISTRY_API_KEY_SECRET_ARN');
   const secrets = [
     ...(certificateSecret && options.bank
       ? [
@@ -169,9 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const notifier = { sent: [] as LocalNotification[] };
   const events = { published: [] as DomainEvent[] };
   const outbox = new Outbox(dataDir);
-  const customerTopicArn = model.topics.find((topic) =>
-    topic.logicalId.startsWith('NotificationsCustomerTopic'),
-  )?.arn;
+  const customerTopicArn = referenced('NOTIFICATION_TOPIC_ARN');
   const byAccessKey = new Map(model.functions.map((fn) => [localCredentials(fn.logicalId).accessKeyId, fn]));
 
   const aws = await startLocalAws({
@@ -344,7 +346,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // Test tiers can keep each runtime's IAM report, to see across all of them which grants no call used.
       const keep = process.env.LOCAL_IAM_REPORT_DIR;
       if (keep) {
-        const { mkdirSync, writeFileSync } = await import('node:fs');
         mkdirSync(keep, { recursive: true });
         writeFileSync(
           resolve(keep, `iam-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`),
@@ -411,7 +412,6 @@ class Outbox {
   append(file: string, value: unknown): void {
     const line = `${JSON.stringify(value)}\n`;
     this.#writing = this.#writing.then(async () => {
-      const { appendFile, mkdir } = await import('node:fs/promises');
       await mkdir(this.#dir, { recursive: true });
       await appendFile(resolve(this.#dir, file), line);
     });
